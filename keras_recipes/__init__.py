@@ -1,0 +1,46 @@
+"""keras_recipes: Keras 3 functional-API recipes for the lectures on training deep networks.
+
+Importing the package is cheap: TensorFlow, Keras, KerasTuner, TFDS and
+matplotlib load only when a name that needs them is first used.
+
+    >>> import keras_recipes as kr
+    >>> bundle = kr.resnet(input_shape=(32, 32, 1), num_classes=10)  # doctest: +SKIP
+    >>> bundle.encoder, bundle.head, bundle.model                    # doctest: +SKIP
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (loaded on first access, PEP 562)
+_LAZY = {
+    "ModelBundle": "keras_recipes.bundle",
+    "Classifier": "keras_recipes.tasks",
+    "Regressor": "keras_recipes.tasks",
+    "StochasticDepth": "keras_recipes.layers",
+    "vgg": "keras_recipes.zoo",
+    "resnet": "keras_recipes.zoo",
+    "mobilenet_v2": "keras_recipes.zoo",
+    "build": "keras_recipes.zoo",
+    "ARCHITECTURES": "keras_recipes.zoo",
+    "check_dataset": "keras_recipes.checks",
+    "plot_history": "keras_recipes.plots",
+    "datasets": "keras_recipes.datasets",
+    "fast_mode": "keras_recipes.settings",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name):
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'keras_recipes' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name.endswith("." + name) else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,120 @@
+"""The three-door model bundle: input -> bottleneck -> output.
+
+Lecture diagram A1 (Transfer Learning) and the "bottleneck" slides of seeds
+001/003: a network with several entry and exit points that share weights, so
+that frozen layers need not be recomputed and a new task can be attached at
+the bottleneck.
+"""
+
+from dataclasses import dataclass
+
+import keras
+
+ENCODER_NAME = "encoder"
+HEAD_NAME = "head"
+
+
+@dataclass(frozen=True)
+class ModelBundle:
+    """Three functional views of one network that share layers and weights.
+
+    * ``model``:   input -> output (train / predict end to end)
+    * ``encoder``: input -> bottleneck (feature extraction, caching)
+    * ``head``:    bottleneck -> output (train on cached features)
+
+    ``model`` is ``head(encoder(input))``: the encoder and the head are nested
+    inside it as the layers named ``"encoder"`` and ``"head"``, so training
+    any view trains the same variables, and a saved ``model`` carries both
+    doors with it.
+
+    Example:
+
+    ```python
+    import keras, numpy as np
+    from keras_recipes import ModelBundle, Classifier
+
+    inputs = keras.Input((8, 8, 1))
+    x = keras.layers.Conv2D(8, 3, activation="relu")(inputs)
+    encoder = keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(x))
+    bundle = ModelBundle.assemble(encoder, Classifier(num_classes=3))
+    x = np.zeros((2, 8, 8, 1), "float32")
+    np.testing.assert_allclose(
+        bundle.head(bundle.encoder(x)), bundle.model(x), atol=1e-6)
+    bundle.model.save("/tmp/m.keras")
+    again = ModelBundle.from_model(keras.saving.load_model("/tmp/m.keras"))
+    ```
+    """
+
+    model: keras.Model
+    encoder: keras.Model
+    head: keras.Model
+
+    @classmethod
+    def assemble(cls, encoder, task, name="model"):
+        """Attach ``task`` (a Task or a dict name -> Task) to ``encoder``'s bottleneck.
+
+        Args:
+            encoder: a ``keras.Model`` with one input and one output (the
+                bottleneck). A model with another name is re-wrapped (same
+                layers, same weights) as a functional model named ``"encoder"``.
+            task: a ``keras_recipes.tasks`` Task, or a dict of them for
+                several named heads at once.
+            name: name of the end-to-end model.
+        """
+        from keras_recipes.tasks import build_head
+
+        if not isinstance(encoder, keras.Model):
+            raise TypeError(
+                f"encoder must be a keras.Model, received: {type(encoder).__name__}"
+            )
+        if len(encoder.inputs) != 1 or len(encoder.outputs) != 1:
+            raise ValueError(
+                "encoder must have exactly one input and one output (the bottleneck); "
+                f"received {len(encoder.inputs)} inputs and {len(encoder.outputs)} outputs"
+            )
+        if encoder.name != ENCODER_NAME:
+            encoder = keras.Model(encoder.inputs, encoder.outputs, name=ENCODER_NAME)
+        head = build_head(tuple(encoder.output.shape[1:]), task)
+        return cls._wire(encoder, head, name)
+
+    @classmethod
+    def from_model(cls, model):
+        """Recover the three doors from an end-to-end model (e.g. after ``load_model``).
+
+        Raises ``ValueError`` if ``model`` was not built by ``assemble``.
+        """
+        names = [layer.name for layer in model.layers]
+        missing = [n for n in (ENCODER_NAME, HEAD_NAME) if n not in names]
+        if missing:
+            raise ValueError(
+                f"model {model.name!r} has no nested {' or '.join(map(repr, missing))} "
+                f"model; it was not built by ModelBundle.assemble. Its layers: {names}"
+            )
+        return cls(model, model.get_layer(ENCODER_NAME), model.get_layer(HEAD_NAME))
+
+    def with_task(self, task, name=None):
+        """A new bundle sharing this encoder (same weights) with a freshly built ``task``.
+
+        This is the transfer-learning move of diagram A1: keep the stem and
+        learner, drop the old task, attach a new one at the bottleneck.
+        """
+        from keras_recipes.tasks import build_head
+
+        head = build_head(tuple(self.encoder.output.shape[1:]), task)
+        return self._wire(self.encoder, head, name or self.model.name)
+
+    @staticmethod
+    def _wire(encoder, head, name):
+        inputs = keras.Input(shape=encoder.input.shape[1:], name="image")
+        outputs = head(encoder(inputs))
+        return ModelBundle(keras.Model(inputs, outputs, name=name), encoder, head)
+
+    @property
+    def bottleneck_shape(self):
+        """Shape of one bottleneck feature (without the batch axis)."""
+        return tuple(self.encoder.output.shape[1:])
+
+    @property
+    def input_shape(self):
+        """Shape of one input example (without the batch axis)."""
+        return tuple(self.encoder.input.shape[1:])

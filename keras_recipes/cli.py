@@ -1,0 +1,61 @@
+"""The ``keras-recipes`` command line: ``list`` the recipes, run the ``demo``."""
+
+import argparse
+import os
+import sys
+
+
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _cmd_list(args):
+    from keras_recipes.catalog import RECIPES
+
+    for recipe in RECIPES:
+        print(f"{recipe.diagram}\n    functions: {recipe.functions}\n    notebook:  {recipe.notebook}")
+    return 0
+
+
+def _cmd_demo(args):
+    from keras_recipes.demo import run_demo
+
+    report = run_demo(out=args.out, epochs=args.epochs, seed=args.seed, verbose=args.verbose)
+    print(f"\ntest accuracy {report['test_accuracy']:.4f} in {report['seconds']:.1f} s; "
+          f"wrote {', '.join(report['files'])} to {os.path.abspath(args.out)}")
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="keras-recipes",
+        description="Keras 3 recipes for the lectures on training deep networks.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_list = sub.add_parser("list", help="list the recipes: diagram, functions, notebook")
+    p_list.set_defaults(func=_cmd_list)
+
+    p_demo = sub.add_parser(
+        "demo", help="train a small residual bundle on the bundled digits (no network)")
+    p_demo.add_argument("--out", default="demo-out", help="output folder (default: demo-out)")
+    p_demo.add_argument("--epochs", type=_positive_int, default=None,
+                        help="training epochs (default: 12, or 1 with KERAS_RECIPES_FAST=1)")
+    p_demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p_demo.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
+                        help="Keras progress: 0 silent, 1 bar, 2 one line per epoch")
+    p_demo.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
