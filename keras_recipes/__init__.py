@@ -27,6 +27,8 @@ _LAZY = {
     "plot_history": "keras_recipes.plots",
     "datasets": "keras_recipes.datasets",
     "fast_mode": "keras_recipes.settings",
+    "load_bundle": "keras_recipes.saving",
+    "register_custom_objects": "keras_recipes.saving",
 }
 
 __all__ = sorted(_LAZY)

@@ -1,0 +1,33 @@
+"""Load saved recipes: register this package's custom objects, then ``load_model``.
+
+Keras finds a custom class at load time only if the module that registers it
+has been imported. ``keras.saving.load_model`` alone does not know which of
+ours a file needs, so ``load_bundle`` imports them all first.
+"""
+
+import importlib
+
+# Modules whose import registers keras_recipes layers, losses, schedules, ...
+CUSTOM_OBJECT_MODULES = ("keras_recipes.layers",)
+
+
+def register_custom_objects():
+    """Import every module that registers a ``keras_recipes>`` serializable."""
+    for name in CUSTOM_OBJECT_MODULES:
+        importlib.import_module(name)
+
+
+def load_bundle(path, **load_kwargs):
+    """Load a ``.keras`` file saved from ``bundle.model`` and recover its three doors.
+
+    ```python
+    bundle.model.save("digits.keras")
+    again = load_bundle("digits.keras")   # .model, .encoder, .head
+    ```
+    """
+    import keras
+
+    from keras_recipes.bundle import ModelBundle
+
+    register_custom_objects()
+    return ModelBundle.from_model(keras.saving.load_model(path, **load_kwargs))

@@ -1,0 +1,159 @@
+"""The three doors share weights, compose exactly, and survive .keras in a fresh process."""
+
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+
+from keras_recipes import Classifier, ModelBundle, Regressor, zoo
+
+ARCHS = sorted(zoo.ARCHITECTURES)
+
+
+def small(name, **kw):
+    kw.setdefault("input_shape", (16, 16, 1))
+    kw.setdefault("width", 4)
+    kw.setdefault("depth", (1, 1))
+    return zoo.build(name, **kw)
+
+
+def images(n=6, shape=(16, 16, 1), seed=0):
+    return np.random.default_rng(seed).random((n, *shape), dtype=np.float32)
+
+
+@pytest.mark.parametrize("name", ARCHS)
+def test_head_of_encoder_equals_model(name):
+    bundle = small(name, num_classes=3)
+    x = images()
+    np.testing.assert_allclose(bundle.head(bundle.encoder(x)), bundle.model(x), atol=1e-6)
+
+
+@pytest.mark.parametrize("pooling", ["avg", "max", "flatten"])
+def test_encoder_output_is_the_bottleneck_layer(pooling):
+    bundle = small("resnet", pooling=pooling)
+    assert bundle.encoder.layers[-1].name == "bottleneck"
+    probe = keras.Model(bundle.encoder.input, bundle.encoder.get_layer("bottleneck").output)
+    x = images()
+    np.testing.assert_array_equal(probe(x), bundle.encoder(x))
+
+
+def test_pooling_none_bottleneck_is_last_conv_activation():
+    bundle = small("vgg", pooling=None, depth=(1, 1))
+    last = bundle.encoder.layers[-1]
+    assert isinstance(last, keras.layers.MaxPooling2D)  # VGG groups end in a pool
+    assert bundle.bottleneck_shape == (4, 4, 8)
+    bundle = small("resnet", pooling=None)
+    assert isinstance(bundle.encoder.layers[-1], keras.layers.Activation)
+    assert bundle.bottleneck_shape == (8, 8, 8)
+
+
+def test_views_share_variables():
+    bundle = small("vgg", num_classes=4)
+    model_head = bundle.model.get_layer("head")
+    assert model_head is bundle.head
+    assert bundle.model.get_layer("encoder") is bundle.encoder
+    x = images()
+    before = np.asarray(bundle.model(x))
+    kernel = bundle.head.get_layer("predictions").kernel
+    kernel.assign(np.random.default_rng(1).normal(size=kernel.shape))  # a change via the head ...
+    after = np.asarray(bundle.model(x))
+    assert not np.allclose(before, after)  # ... shows in the end-to-end model
+    conv = bundle.encoder.get_layer("stem_conv").kernel
+    conv.assign(conv * 0)  # zeroing the stem through the encoder
+    np.testing.assert_allclose(bundle.encoder(x), 0, atol=1e-6)
+
+
+def test_training_the_head_trains_the_model():
+    bundle = small("resnet", num_classes=2)
+    x, y = images(16), np.arange(16) % 2
+    features = bundle.encoder.predict(x, verbose=0)
+    before = bundle.model.predict(x, verbose=0)
+    bundle.head.compile(keras.optimizers.SGD(0.5), "sparse_categorical_crossentropy")
+    bundle.head.fit(features, y, epochs=2, verbose=0)
+    after = bundle.model.predict(x, verbose=0)
+    assert np.abs(after - before).max() > 1e-3
+    np.testing.assert_allclose(after, bundle.head.predict(features, verbose=0), atol=1e-5)
+
+
+def test_with_task_shares_encoder_and_builds_new_head():
+    bundle = small("mobilenet_v2", num_classes=10)
+    new = bundle.with_task(Classifier(num_classes=5))
+    assert new.encoder is bundle.encoder
+    assert new.model.output.shape == (None, 5)
+    assert bundle.model.output.shape == (None, 10)
+    x = images()
+    np.testing.assert_allclose(new.head(bundle.encoder(x)), new.model(x), atol=1e-6)
+
+
+def test_several_named_heads():
+    bundle = small("resnet", task={"digit": Classifier(10), "size": Regressor(2)})
+    out = bundle.model(images())
+    assert set(out) == {"digit", "size"}
+    assert out["digit"].shape == (6, 10) and out["size"].shape == (6, 2)
+    np.testing.assert_allclose(np.sum(out["digit"], axis=1), 1, atol=1e-5)
+
+
+def test_logits_classifier_outputs_unnormalised_scores():
+    bundle = small("vgg", task=Classifier(3, activation=None))
+    out = np.asarray(bundle.model(images()))
+    assert not np.allclose(out.sum(axis=1), 1)
+
+
+def test_from_model_rejects_foreign_models():
+    inputs = keras.Input((4,))
+    plain = keras.Model(inputs, keras.layers.Dense(2)(inputs), name="plain")
+    with pytest.raises(ValueError, match="not built by ModelBundle.assemble"):
+        ModelBundle.from_model(plain)
+
+
+def test_assemble_rejects_non_models_and_multi_output_encoders():
+    with pytest.raises(TypeError, match="encoder must be a keras.Model"):
+        ModelBundle.assemble("resnet", Classifier(2))
+    inputs = keras.Input((4,))
+    two = keras.Model(inputs, [keras.layers.Dense(2)(inputs), keras.layers.Dense(3)(inputs)])
+    with pytest.raises(ValueError, match="exactly one input and one output"):
+        ModelBundle.assemble(two, Classifier(2))
+
+
+FRESH_PROCESS = textwrap.dedent("""
+    import sys, numpy as np, keras
+    from keras_recipes import load_bundle
+    folder = sys.argv[1]
+    x = np.load(folder + "/x.npy")
+    for name in sys.argv[2:]:
+        bundle = load_bundle(f"{folder}/{name}.keras")
+        np.savez(f"{folder}/{name}_reloaded.npz", model=bundle.model.predict(x, verbose=0),
+                 encoder=bundle.encoder.predict(x, verbose=0),
+                 head=bundle.head.predict(bundle.encoder.predict(x, verbose=0), verbose=0))
+""")
+
+
+def test_every_builder_round_trips_through_keras_file_in_fresh_process(tmp_path):
+    x = images(4)
+    np.save(tmp_path / "x.npy", x)
+    variants = {
+        "vgg": small("vgg", pooling="flatten"),
+        "resnet": small("resnet", stochastic_depth=0.2, pooling=None),
+        "mobilenet_v2": small("mobilenet_v2", pooling="max"),
+        "multihead": small("resnet", task={"a": Classifier(3), "b": Regressor(1)}),
+    }
+    expected = {}
+    for name, bundle in variants.items():
+        bundle.model.save(tmp_path / f"{name}.keras")
+        expected[name] = (bundle.model.predict(x, verbose=0), bundle.encoder.predict(x, verbose=0))
+    subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(tmp_path), *variants],
+                   check=True, timeout=300)
+    for name, (model_out, encoder_out) in expected.items():
+        got = np.load(tmp_path / f"{name}_reloaded.npz", allow_pickle=True)
+        np.testing.assert_allclose(got["encoder"], encoder_out, atol=1e-5)
+        if isinstance(model_out, dict):
+            assert got["model"].item().keys() == model_out.keys()
+            for key in model_out:
+                np.testing.assert_allclose(got["model"].item()[key], model_out[key], atol=1e-5)
+                np.testing.assert_allclose(got["head"].item()[key], model_out[key], atol=1e-5)
+        else:
+            np.testing.assert_allclose(got["model"], model_out, atol=1e-5)
+            np.testing.assert_allclose(got["head"], model_out, atol=1e-5)
