@@ -1,0 +1,70 @@
+"""Package hygiene: a cheap import, lazy names, the CLI, and a README in step with the catalogue."""
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import keras_recipes
+from keras_recipes.catalog import RECIPES
+from keras_recipes.cli import main
+
+ROOT = pathlib.Path(__file__).parents[1]
+HEAVY = ("tensorflow", "keras", "tensorflow_datasets", "keras_tuner", "matplotlib")
+
+
+def test_import_loads_no_heavy_dependency():
+    code = ("import sys, keras_recipes; heavy = %r; "
+            "print([m for m in heavy if m in sys.modules])" % (HEAVY,))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
+
+
+def test_lazy_names_resolve_and_unknown_names_raise():
+    for name in keras_recipes.__all__:
+        assert getattr(keras_recipes, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        keras_recipes.nope
+
+
+def test_list_prints_every_recipe(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for recipe in RECIPES:
+        assert recipe.notebook in out
+
+
+def test_catalogue_notebooks_exist_and_readme_lists_them():
+    readme = (ROOT / "README.md").read_text()
+    for recipe in RECIPES:
+        assert (ROOT / recipe.notebook).exists(), recipe.notebook
+        assert recipe.notebook in readme, f"README diagram table lacks {recipe.notebook}"
+
+
+def test_readme_gives_the_two_commands_that_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert 'pip install -e ".[test]" && python -m pytest' in readme
+    assert 'pip install -e ".[test]" && python -m pytest' in ci
+    assert 'pip install -e . && keras-recipes demo' in readme
+
+
+def test_cli_rejects_bad_numbers(capsys):
+    with pytest.raises(SystemExit):
+        main(["demo", "--epochs", "0"])
+    assert "--epochs" in capsys.readouterr().err
+
+
+def test_demo_writes_report_and_plot(tmp_path):
+    assert main(["demo", "--out", str(tmp_path), "--epochs", "2", "--verbose", "0"]) == 0
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert (tmp_path / "learning_curves.png").stat().st_size > 1000
+    assert report["max_abs_gap_model_vs_head_of_encoder"] < 1e-5
+    assert report["history"]["loss"][1] < report["history"]["loss"][0]
+    assert 0 <= report["test_accuracy"] <= 1
+    from keras_recipes.datasets import load_digits
+
+    assert report["test_examples"] == len(load_digits().arrays["test"][1])
