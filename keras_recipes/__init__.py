@@ -27,6 +27,10 @@ _LAZY = {
     "plot_history": "keras_recipes.plots",
     "datasets": "keras_recipes.datasets",
     "fast_mode": "keras_recipes.settings",
+    "schedules": "keras_recipes.schedules",
+    "callbacks": "keras_recipes.callbacks",
+    "LearningRateWarmup": "keras_recipes.callbacks",
+    "LearningRateCosineDecay": "keras_recipes.callbacks",
 }
 
 __all__ = sorted(_LAZY)
