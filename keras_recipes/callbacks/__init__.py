@@ -6,6 +6,14 @@ snapshot ensembles, and the update/weight ratio monitor.
 """
 
 from keras_recipes.callbacks.cosine_decay import LearningRateCosineDecay
+from keras_recipes.callbacks.snapshot_ensemble import SnapshotEnsemble, average_predictions
+from keras_recipes.callbacks.update_ratio import UpdateRatioMonitor
 from keras_recipes.callbacks.warmup import LearningRateWarmup
 
-__all__ = ["LearningRateCosineDecay", "LearningRateWarmup"]
+__all__ = [
+    "LearningRateCosineDecay",
+    "LearningRateWarmup",
+    "SnapshotEnsemble",
+    "UpdateRatioMonitor",
+    "average_predictions",
+]
