@@ -50,8 +50,8 @@ class LearningRateCosineDecay(SteppedLearningRate):
         )
         cosine_decay(self.initial_learning_rate, 1, final_learning_rate=self.final_learning_rate)
 
-    def _rate_function(self, total_units, units_per_epoch):
+    def _schedule(self, total_units, units_per_epoch):
         schedule = cosine_decay(
             self.initial_learning_rate, total_units, final_learning_rate=self.final_learning_rate
         )
-        return lambda unit: float(schedule(unit))
+        return schedule, 0

@@ -69,7 +69,7 @@ class SnapshotEnsemble(SteppedLearningRate):
         self.paths = []
         self._cycle_epochs = None
 
-    def _rate_function(self, total_units, units_per_epoch):
+    def _schedule(self, total_units, units_per_epoch):
         epochs = total_units // units_per_epoch
         if epochs % self.snapshots:
             raise ValueError(
@@ -82,7 +82,7 @@ class SnapshotEnsemble(SteppedLearningRate):
             self._cycle_epochs * units_per_epoch,
             period_multiplier=1.0,
         )
-        return lambda unit: float(schedule(unit))
+        return schedule, 0
 
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)

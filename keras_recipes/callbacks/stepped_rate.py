@@ -1,8 +1,10 @@
 """Shared engine of the callbacks that set the optimizer's rate each epoch or batch."""
 
 import keras
+import numpy as np
 
 from keras_recipes.checks import require_choice, require_positive_int
+from keras_recipes.schedules import schedule_values
 
 PER_CHOICES = ("epoch", "batch")
 
@@ -21,9 +23,11 @@ def require_settable_learning_rate(optimizer, owner):
 class SteppedLearningRate(keras.callbacks.Callback):
     """Base: set ``optimizer.learning_rate = rate(unit)`` before each epoch/batch.
 
-    Subclasses implement ``_rate_function(total_units, units_per_epoch)``
-    returning ``unit -> float``; a unit is an epoch (``per="epoch"``) or a
-    batch counted from the start of training (``per="batch"``). The rate in
+    Subclasses implement ``_schedule(total_units, units_per_epoch)``
+    returning ``(schedule, offset)``: unit ``u`` trains at
+    ``schedule(u + offset)``, where a unit is an epoch (``per="epoch"``) or a
+    batch counted from the start of training (``per="batch"``). The rates are
+    tabulated once at ``fit`` start, so stepping per batch costs nothing. The rate in
     use is written into ``logs["learning_rate"]`` at each epoch end, so
     ``History`` and ``CSVLogger`` record it. Keras's ``LearningRateScheduler``
     works per epoch only and accepts a schedule-built optimizer until it
@@ -42,11 +46,11 @@ class SteppedLearningRate(keras.callbacks.Callback):
             else require_positive_int("steps_per_epoch", steps_per_epoch)
         )
         self.verbose = verbose
-        self._rate = None
+        self._rates = None
         self._units_per_epoch = 1
         self._epoch = 0
 
-    def _rate_function(self, total_units, units_per_epoch):
+    def _schedule(self, total_units, units_per_epoch):
         raise NotImplementedError
 
     def on_train_begin(self, logs=None):
@@ -64,10 +68,12 @@ class SteppedLearningRate(keras.callbacks.Callback):
                     "length is unknown (pass steps_per_epoch to fit or to the callback)"
                 )
         self._units_per_epoch = units_per_epoch
-        self._rate = self._rate_function(epochs * units_per_epoch, units_per_epoch)
+        schedule, offset = self._schedule(epochs * units_per_epoch, units_per_epoch)
+        fit_epochs = max(epochs, self.params.get("epochs") or 0)
+        self._rates = schedule_values(schedule, np.arange(fit_epochs * units_per_epoch) + offset)
 
     def _apply(self, unit):
-        rate = self._rate(unit)
+        rate = float(self._rates[min(unit, len(self._rates) - 1)])
         self.model.optimizer.learning_rate = rate
         return rate
 

@@ -89,7 +89,7 @@ class LearningRateWarmup(SteppedLearningRate):
                 f"total_epochs={total_epochs!r}, warmup_epochs={warmup_epochs!r}"
             )
 
-    def _rate_function(self, total_units, units_per_epoch):
+    def _schedule(self, total_units, units_per_epoch):
         warmup_units = self.warmup_epochs * units_per_epoch
         if total_units < warmup_units:
             raise ValueError(
@@ -107,4 +107,4 @@ class LearningRateWarmup(SteppedLearningRate):
         schedule = Warmup(after, warmup_units, initial_learning_rate=self.start_learning_rate)
         # Unit u trains at the schedule's step u + 1: the ramp's first value is
         # one step above the start and its last (u = W - 1) is the target.
-        return lambda unit: float(schedule(unit + 1))
+        return schedule, 1

@@ -18,6 +18,7 @@ from keras_recipes.schedules.inverse_sqrt import InverseSqrtDecay
 from keras_recipes.schedules.linear import linear_decay
 from keras_recipes.schedules.one_cycle import OneCycle
 from keras_recipes.schedules.step import step_decay
+from keras_recipes.schedules.values import schedule_values
 from keras_recipes.schedules.warmup import Warmup
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "cosine_decay",
     "cosine_restarts",
     "linear_decay",
+    "schedule_values",
     "step_decay",
 ]
