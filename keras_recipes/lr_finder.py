@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass
 
+import keras
 import numpy as np
 
 from keras_recipes.checks import require_positive_int, require_positive_number, require_rate
@@ -84,8 +85,6 @@ def find_learning_rate(
     Returns:
         a :class:`LearningRateSweep`.
     """
-    import keras
-
     low = require_positive_number("min_learning_rate", min_learning_rate)
     high = require_positive_number("max_learning_rate", max_learning_rate)
     if high <= low:

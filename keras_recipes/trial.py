@@ -4,6 +4,7 @@ Probes of seed 002's hyperparameter recipe train for a while and must leave
 the user's model exactly as it was; they run on a compiled clone instead.
 """
 
+import keras
 import numpy as np
 
 
@@ -29,8 +30,6 @@ def trial_copy(model, *, loss=None, learning_rate=None, metrics=None):
     Returns:
         the compiled clone.
     """
-    import keras
-
     keras_model = getattr(model, "model", model)
     if not isinstance(keras_model, keras.Model):
         raise TypeError(f"model must be a keras.Model or ModelBundle; received: {type(model).__name__}")

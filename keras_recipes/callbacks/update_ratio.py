@@ -59,7 +59,7 @@ class UpdateRatioMonitor(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch, logs=None):
         if batch == 0:
             self._before = {
-                layer.name: [np.array(w) for w in layer.trainable_weights]
+                layer.name: [np.array(keras.ops.convert_to_numpy(w)) for w in layer.trainable_weights]
                 for layer in _leaf_layers(self.model)
             }
 
@@ -70,7 +70,7 @@ class UpdateRatioMonitor(keras.callbacks.Callback):
         low, high = self.target / self.tolerance, self.target * self.tolerance
         for layer in _leaf_layers(self.model):
             before = self._before[layer.name]
-            after = [np.array(w) for w in layer.trainable_weights]
+            after = [np.array(keras.ops.convert_to_numpy(w)) for w in layer.trainable_weights]
             update = np.sqrt(sum(np.sum((a.astype("float64") - b) ** 2) for a, b in zip(after, before)))
             scale = np.sqrt(sum(np.sum(b.astype("float64") ** 2) for b in before))
             ratio = float(update / scale) if scale > 0 else float("inf")
