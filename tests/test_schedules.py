@@ -150,3 +150,19 @@ def test_warmup_plus_cosine_agrees_with_keras_cosine_decay_warmup():
 def test_bad_arguments_are_refused_by_name(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+def test_schedule_values_and_plot_schedule_match_scalar_calls():
+    from keras_recipes.plots import plot_schedule
+
+    keras_warmup = keras.optimizers.schedules.CosineDecay(0.0, 90, warmup_target=0.1, warmup_steps=10)
+    table = schedules.schedule_values(keras_warmup, 100)  # ops.cond inside: still vectorised
+    np.testing.assert_allclose(table[::9], [float(keras_warmup(s)) for s in range(0, 100, 9)], rtol=1e-6)
+    named = {"cosine": schedules.cosine_decay(0.1, 100), "one-cycle": schedules.OneCycle(0.1, 100)}
+    fig = plot_schedule(named, steps=100)
+    drawn = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in drawn] == ["cosine", "one-cycle"]
+    for ax, schedule in zip(drawn, named.values()):
+        np.testing.assert_allclose(ax.lines[0].get_ydata(), schedules.schedule_values(schedule, 100))
+    with pytest.raises(ValueError, match="steps"):
+        plot_schedule(named, steps=0)
