@@ -18,10 +18,13 @@ class LearningRateSweep:
         learning_rates: rate of each step taken (geometric sequence).
         losses: training loss of each step.
         smoothed_losses: bias-corrected exponential moving average of ``losses``.
-        suggested_learning_rate: rate where the smoothed loss falls fastest
-            (steepest descent against log rate).
-        min_loss_learning_rate: rate at the smoothed minimum; ``/10`` of it is
-            the other common pick.
+        suggested_learning_rate: a tenth of ``min_loss_learning_rate`` (Smith's
+            and fastai's rule of thumb: well inside the region where the loss
+            still falls, an order of magnitude below where it turns).
+        min_loss_learning_rate: rate at the smoothed minimum.
+        steepest_learning_rate: rate where the smoothed loss falls fastest
+            against log rate, between the first 10% of the sweep (noisy) and
+            the minimum; the bolder pick.
         diverged: True if the sweep stopped early because the loss blew up.
     """
 
@@ -30,6 +33,7 @@ class LearningRateSweep:
     smoothed_losses: np.ndarray
     suggested_learning_rate: float
     min_loss_learning_rate: float
+    steepest_learning_rate: float
     diverged: bool
 
     def plot(self, path=None):
@@ -59,7 +63,9 @@ def find_learning_rate(
     makes the loss drop significantly within ~100 iterations". Step ``i``
     trains one batch at ``min * (max / min) ** (i / (steps - 1))`` and records
     the loss; the sweep stops early once the smoothed loss exceeds
-    ``divergence_factor`` times its best. Keras has no LR finder.
+    ``divergence_factor`` times its best. The suggestion is a tenth of the
+    rate at the smoothed minimum; the steepest-descent rate is reported too.
+    Keras has no LR finder.
 
     The sweep runs on a clone (:func:`keras_recipes.trial.trial_copy`) with a
     fresh optimizer of the same class and settings: the model's weights and
@@ -127,12 +133,20 @@ def find_learning_rate(
             f"the loss diverged after {len(usable)} step(s): lower min_learning_rate "
             f"(received min_learning_rate={min_learning_rate!r})"
         )
-    slopes = np.gradient(usable, np.log10(taken[finite]))
+    rates_ok = taken[finite]
+    lowest = int(np.argmin(usable))
+    start = min(max(1, len(usable) // 10), max(lowest - 2, 0))
+    segment = slice(start, lowest + 1)
+    if lowest + 1 - start >= 3:
+        steepest = rates_ok[segment][int(np.argmin(np.gradient(usable[segment], np.log10(rates_ok[segment]))))]
+    else:  # the loss never fell: the first rates are the best we saw
+        steepest = rates_ok[lowest]
     return LearningRateSweep(
         learning_rates=taken,
         losses=raw,
         smoothed_losses=smooth,
-        suggested_learning_rate=float(taken[finite][int(np.argmin(slopes))]),
-        min_loss_learning_rate=float(taken[finite][int(np.argmin(usable))]),
+        suggested_learning_rate=float(rates_ok[lowest] / 10),
+        min_loss_learning_rate=float(rates_ok[lowest]),
+        steepest_learning_rate=float(steepest),
         diverged=diverged,
     )

@@ -21,8 +21,10 @@ def _history_dict(history):
 def plot_history(history, path=None, title=None):
     """Loss and metric curves, train vs validation, one panel per metric.
 
-    If the history logged a learning rate (``"learning_rate"`` or ``"lr"``),
-    it is drawn on a second (log) axis of the loss panel.
+    If the history logged a learning rate (``"learning_rate"`` or ``"lr"``,
+    as the callbacks of :mod:`keras_recipes.callbacks` do), it is drawn dashed
+    on a second axis of the loss panel (the first), log-scaled when it spans
+    more than a decade.
 
     ```python
     history = bundle.model.fit(splits.train, validation_data=splits.validation, epochs=5)
@@ -37,9 +39,11 @@ def plot_history(history, path=None, title=None):
         the ``matplotlib.figure.Figure``.
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     logs = _history_dict(history)
     metrics = [k for k in logs if not k.startswith("val_") and k not in LR_KEYS]
+    metrics.sort(key=lambda k: k != "loss")  # the loss panel first: it carries the rate
     fig = Figure(figsize=(5 * len(metrics), 3.6), layout="constrained")
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, name in zip(axes, metrics):
@@ -49,13 +53,16 @@ def plot_history(history, path=None, title=None):
             ax.plot(epochs, logs[f"val_{name}"], marker="o", ms=3, label=f"validation {name}")
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
         ax.legend(loc="best", fontsize="small")
     lr_key = next((k for k in LR_KEYS if k in logs), None)
     if lr_key is not None:
+        rates = logs[lr_key]
         twin = axes[0].twinx()
-        twin.plot(range(1, len(logs[lr_key]) + 1), logs[lr_key], color="gray", ls="--", lw=1)
-        if min(logs[lr_key]) > 0:
+        twin.plot(range(1, len(rates) + 1), rates, color="gray", ls="--", lw=1)
+        # log axis only when the rate spans more than a decade (warmup from ~0, step decay)
+        if min(rates) > 0 and max(rates) / min(rates) > 10:
             twin.set_yscale("log")
         twin.set_ylabel("learning rate (dashed)")
     if title:
@@ -135,9 +142,9 @@ def plot_lr_sweep(sweep, path=None):
     ax.plot(sweep.learning_rates, sweep.losses, color="lightgray", lw=1, label="loss")
     ax.plot(sweep.learning_rates, sweep.smoothed_losses, lw=1.8, label="smoothed loss")
     ax.axvline(sweep.suggested_learning_rate, color="tab:red", ls="--",
-               label=f"steepest descent {sweep.suggested_learning_rate:.2g}")
-    ax.axvline(sweep.min_loss_learning_rate / 10, color="tab:green", ls=":",
-               label=f"min-loss / 10 {sweep.min_loss_learning_rate / 10:.2g}")
+               label=f"suggested (min-loss / 10) {sweep.suggested_learning_rate:.2g}")
+    ax.axvline(sweep.steepest_learning_rate, color="tab:green", ls=":",
+               label=f"steepest descent {sweep.steepest_learning_rate:.2g}")
     ax.set_xscale("log")
     finite = [v for v in sweep.smoothed_losses if v == v and abs(v) != float("inf")]
     ax.set_ylim(min(finite) * 0.9, min(max(finite), 3 * finite[0]) * 1.1)

@@ -122,3 +122,18 @@ def test_warmup_needs_enough_epochs():
 def test_warmup_bad_arguments(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         LearningRateWarmup(**kwargs)
+
+
+def test_plot_history_draws_the_logged_rate_on_the_loss_panel():
+    from keras_recipes.plots import plot_history
+
+    x, y = data()
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse", metrics=["mae"])
+    history = model.fit(x, y, validation_data=(x, y), epochs=4, verbose=0,
+                        callbacks=[LearningRateWarmup(0.1, 4, decay=None)])
+    fig = plot_history(history)
+    loss_ax, mae_ax, twin = fig.axes
+    assert loss_ax.get_ylabel() == "loss" and mae_ax.get_ylabel() == "mae"
+    np.testing.assert_allclose(twin.lines[0].get_ydata(), [0.025, 0.05, 0.075, 0.1], rtol=1e-6)
+    assert twin.get_yscale() == "linear"  # 0.025..0.1 is less than a decade
