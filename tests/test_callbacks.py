@@ -117,6 +117,7 @@ def test_warmup_needs_enough_epochs():
         (dict(target_learning_rate=0.1, warmup_epochs=2, per="step"), "per"),
         (dict(target_learning_rate=0.1, warmup_epochs=2, decay="linear"), "decay"),
         (dict(target_learning_rate=0.1, warmup_epochs=4, total_epochs=3), "total_epochs"),
+        (dict(target_learning_rate=0.1, warmup_epochs=2, final_learning_rate=0.2), "final_learning_rate"),
     ],
 )
 def test_warmup_bad_arguments(kwargs, message):
@@ -137,3 +138,16 @@ def test_plot_history_draws_the_logged_rate_on_the_loss_panel():
     assert loss_ax.get_ylabel() == "loss" and mae_ax.get_ylabel() == "mae"
     np.testing.assert_allclose(twin.lines[0].get_ydata(), [0.025, 0.05, 0.075, 0.1], rtol=1e-6)
     assert twin.get_yscale() == "linear"  # 0.025..0.1 is less than a decade
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(initial_learning_rate=0), "initial_learning_rate"),
+        (dict(initial_learning_rate=0.1, final_learning_rate=0.5), "final_learning_rate"),
+        (dict(initial_learning_rate=0.1, total_epochs=0), "total_epochs"),
+    ],
+)
+def test_cosine_decay_callback_bad_arguments(kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        LearningRateCosineDecay(**kwargs)

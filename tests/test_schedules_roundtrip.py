@@ -52,7 +52,7 @@ x = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
 out = {{}}
 for name in {sorted(expected)!r}:
     model = keras.saving.load_model({str(tmp_path)!r} + "/" + name + ".keras")
-    s = model.optimizer._learning_rate
+    s = keras.optimizers.schedules.deserialize(model.optimizer.get_config()["learning_rate"])
     out[name] = {{"class": type(s).__name__, "rates": [float(s(t)) for t in {PROBE_STEPS!r}],
                  "pred": model.predict(x, verbose=0).tolist()}}
 print("RESULT" + json.dumps(out))

@@ -1,7 +1,6 @@
 """Epoch-wise cosine decay callback (seed 002: a_t = 1/2 a_0 (1 + cos(t pi / T)))."""
 
 from keras_recipes.callbacks.stepped_rate import SteppedLearningRate
-from keras_recipes.checks import require_positive_number
 from keras_recipes.schedules import cosine_decay
 
 
@@ -41,14 +40,10 @@ class LearningRateCosineDecay(SteppedLearningRate):
         super().__init__(
             per=per, total_epochs=total_epochs, steps_per_epoch=steps_per_epoch, verbose=verbose
         )
-        # cosine_decay validates both rates again when training starts; check early too.
-        self.initial_learning_rate = require_positive_number(
-            "initial_learning_rate", initial_learning_rate
-        )
-        self.final_learning_rate = require_positive_number(
-            "final_learning_rate", final_learning_rate, allow_zero=True
-        )
-        cosine_decay(self.initial_learning_rate, 1, final_learning_rate=self.final_learning_rate)
+        # Validate both rates now (names in the message), not when fit starts.
+        cosine_decay(initial_learning_rate, 1, final_learning_rate=final_learning_rate)
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.final_learning_rate = float(final_learning_rate)
 
     def _schedule(self, total_units, units_per_epoch):
         schedule = cosine_decay(

@@ -83,6 +83,12 @@ class LearningRateWarmup(SteppedLearningRate):
         self.final_learning_rate = require_positive_number(
             "final_learning_rate", final_learning_rate, allow_zero=True
         )
+        if self.final_learning_rate > self.target_learning_rate:
+            raise ValueError(
+                "final_learning_rate must be <= target_learning_rate; received: "
+                f"final_learning_rate={final_learning_rate!r}, "
+                f"target_learning_rate={target_learning_rate!r}"
+            )
         if self.total_epochs is not None and self.total_epochs < self.warmup_epochs:
             raise ValueError(
                 "total_epochs must be >= warmup_epochs; received: "
