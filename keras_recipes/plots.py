@@ -42,8 +42,8 @@ def plot_history(history, path=None, title=None):
     from matplotlib.ticker import MaxNLocator
 
     logs = _history_dict(history)
-    metrics = [k for k in logs if not k.startswith("val_") and k not in LR_KEYS]
-    metrics.sort(key=lambda k: k != "loss")  # the loss panel first: it carries the rate
+    metrics = sorted((k for k in logs if not k.startswith("val_") and k not in LR_KEYS),
+                     key=lambda k: k != "loss")  # loss first: the LR axis goes beside it
     fig = Figure(figsize=(5 * len(metrics), 3.6), layout="constrained")
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, name in zip(axes, metrics):
