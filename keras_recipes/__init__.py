@@ -24,9 +24,6 @@ _LAZY = {
     "build": "keras_recipes.zoo",
     "ARCHITECTURES": "keras_recipes.zoo",
     "check_dataset": "keras_recipes.checks",
-    "plot_history": "keras_recipes.plots",
-    "datasets": "keras_recipes.datasets",
-    "fast_mode": "keras_recipes.settings",
     "schedules": "keras_recipes.schedules",
     "callbacks": "keras_recipes.callbacks",
     "LearningRateWarmup": "keras_recipes.callbacks",
@@ -39,6 +36,9 @@ _LAZY = {
     "overfit_small_sample": "keras_recipes.sanity",
     "linear_scaling": "keras_recipes.scaling",
     "plot_schedule": "keras_recipes.plots",
+    "plot_history": "keras_recipes.plots",
+    "datasets": "keras_recipes.datasets",
+    "fast_mode": "keras_recipes.settings",
 }
 
 __all__ = sorted(_LAZY)
