@@ -54,6 +54,11 @@ def iter_batches(data, count, *, batch_size=32, seed=0):
 
     ``data`` is a batched ``tf.data.Dataset`` of ``(x, y)`` or a tuple of
     arrays ``(x, y)`` (shuffled with ``seed`` and cut into ``batch_size``).
+
+    ```python
+    for x, y in iter_batches((x_train, y_train), 100, batch_size=32):
+        model.train_on_batch(x, y)
+    ```
     """
     if isinstance(data, tuple) and len(data) == 2:
         x, y = (np.asarray(a) for a in data)

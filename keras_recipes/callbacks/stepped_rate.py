@@ -10,7 +10,13 @@ PER_CHOICES = ("epoch", "batch")
 
 
 def require_settable_learning_rate(optimizer, owner):
-    """Raise ``TypeError`` if ``optimizer``'s learning rate is a schedule (not settable)."""
+    """Raise ``TypeError`` if ``optimizer``'s learning rate is a schedule (not settable).
+
+    ```python
+    require_settable_learning_rate(keras.optimizers.SGD(0.1), "MyCallback")   # fine
+    require_settable_learning_rate(keras.optimizers.SGD(CosineDecay(0.1, 100)), "MyCallback")  # TypeError
+    ```
+    """
     if not isinstance(optimizer.learning_rate, keras.Variable):
         raise TypeError(
             f"{owner} sets the optimizer's learning rate itself, but this optimizer "
@@ -32,6 +38,18 @@ class SteppedLearningRate(keras.callbacks.Callback):
     ``History`` and ``CSVLogger`` record it. Keras's ``LearningRateScheduler``
     works per epoch only and accepts a schedule-built optimizer until it
     crashes mid-fit; this base adds per-batch stepping and refuses at the door.
+
+    ```python
+    class HalveEachEpoch(SteppedLearningRate):
+        def _schedule(self, total_units, units_per_epoch):
+            return keras_recipes.schedules.step_decay(0.1, units_per_epoch, factor=0.5), 0
+    ```
+
+    Args:
+        per: ``"epoch"`` (default) or ``"batch"``.
+        total_epochs: training length for the schedule; default: ``fit``'s ``epochs``.
+        steps_per_epoch: only for ``per="batch"`` when ``fit`` cannot tell.
+        verbose: 1 prints the rate set at each epoch.
     """
 
     def __init__(self, *, per="epoch", total_epochs=None, steps_per_epoch=None, verbose=0):
