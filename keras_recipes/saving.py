@@ -8,7 +8,10 @@ ours a file needs, so ``load_bundle`` imports them all first.
 import importlib
 
 # Modules whose import registers keras_recipes layers, losses, schedules, ...
-CUSTOM_OBJECT_MODULES = ("keras_recipes.layers",)
+CUSTOM_OBJECT_MODULES = (
+    "keras_recipes.layers",
+    "keras_recipes.schedules",
+)
 
 
 def register_custom_objects():

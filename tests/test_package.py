@@ -68,3 +68,22 @@ def test_demo_writes_report_and_plot(tmp_path):
     from keras_recipes.datasets import load_digits
 
     assert report["test_examples"] == len(load_digits().arrays["test"][1])
+
+
+def test_load_bundle_registers_every_serializable_module():
+    """Each module that registers a keras_recipes class is imported by register_custom_objects."""
+    from keras_recipes.saving import CUSTOM_OBJECT_MODULES
+
+    package = ROOT / "keras_recipes"
+    registering = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in package.rglob("*.py")
+        if "register_keras_serializable" in path.read_text()
+    }
+    code = ("import sys, keras_recipes.saving as s; s.register_custom_objects(); "
+            "print(sorted(m for m in sys.modules if m.startswith('keras_recipes')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
+    loaded = set(eval(out.stdout))
+    assert registering <= loaded, f"add to CUSTOM_OBJECT_MODULES: {sorted(registering - loaded)}"
+    assert CUSTOM_OBJECT_MODULES
