@@ -73,7 +73,7 @@ class ModelBundle:
                 f"received {len(encoder.inputs)} inputs and {len(encoder.outputs)} outputs"
             )
         if encoder.name != ENCODER_NAME:
-            encoder = keras.Model(encoder.inputs, encoder.outputs, name=ENCODER_NAME)
+            encoder = keras.Model(encoder.inputs[0], encoder.outputs[0], name=ENCODER_NAME)
         head = build_head(tuple(encoder.output.shape[1:]), task)
         return cls._wire(encoder, head, name)
 

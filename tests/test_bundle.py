@@ -88,6 +88,18 @@ def test_with_task_shares_encoder_and_builds_new_head():
     np.testing.assert_allclose(new.head(bundle.encoder(x)), new.model(x), atol=1e-6)
 
 
+def test_assemble_rewraps_an_encoder_with_another_name_sharing_its_layers():
+    inputs = keras.Input((8, 8, 1))
+    x = keras.layers.Conv2D(3, 3, name="conv")(inputs)
+    base = keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(x), name="my_base")
+    bundle = ModelBundle.assemble(base, Classifier(2))
+    assert base.name == "my_base" and bundle.encoder.name == "encoder"
+    assert bundle.encoder.get_layer("conv") is base.get_layer("conv")
+    assert bundle.bottleneck_shape == (3,)
+    x = images(2, (8, 8, 1))
+    np.testing.assert_allclose(bundle.encoder(x), base(x), atol=1e-6)
+
+
 def test_several_named_heads():
     bundle = small("resnet", task={"digit": Classifier(10), "size": Regressor(2)})
     out = bundle.model(images())
