@@ -27,6 +27,8 @@ _LAZY = {
     "plot_history": "keras_recipes.plots",
     "datasets": "keras_recipes.datasets",
     "fast_mode": "keras_recipes.settings",
+    "FeatureCache": "keras_recipes.cache",
+    "train_head_on_cache": "keras_recipes.cache",
 }
 
 __all__ = sorted(_LAZY)

@@ -20,4 +20,9 @@ RECIPES = (
         "keras_recipes.ModelBundle, zoo.vgg / zoo.resnet / zoo.mobilenet_v2, tasks.Classifier / Regressor",
         "notebooks/00_model_bundles.ipynb",
     ),
+    Recipe(
+        "Bottleneck features (seeds 001/003): input -> bottleneck once, train the task on saved features",
+        "keras_recipes.FeatureCache (extract / dataset / info / clear), keras_recipes.train_head_on_cache",
+        "notebooks/03_bottleneck_caching.ipynb",
+    ),
 )

@@ -1,0 +1,179 @@
+"""Streaming extraction: push the data through the encoder once, shard by shard.
+
+The loop keeps at most one shard in memory while a writer thread saves the
+previous one, so peak memory depends on ``shard_size``, not on the size of
+the dataset. Shards already listed in the manifest with intact files and the
+same input examples are skipped, so a killed run resumes where it stopped.
+"""
+
+import concurrent.futures
+import hashlib
+import os
+import warnings
+
+import keras
+import numpy as np
+
+from keras_recipes.cache import shards
+from keras_recipes.cache.augment import copy_seed
+from keras_recipes.cache.fingerprint import MODULUS, example_digests, multiset_digest
+
+# Test hook: seconds to sleep after each shard is saved, so a test can kill
+# the process mid-extraction deterministically.
+SLEEP_ENV = "KERAS_RECIPES_CACHE_SLEEP_PER_SHARD"
+
+
+def make_forward(encoder, strategy=None):
+    """``fn(images) -> numpy features`` running ``encoder(images, training=False)``.
+
+    With a ``tf.distribute`` strategy, the encoder is cloned into the
+    strategy's scope (same weights), each batch is split across the replicas
+    in order and the replicas' outputs are gathered back in that order, so
+    the features equal the single-device ones.
+    """
+    import tensorflow as tf
+
+    if strategy is None:
+        call = tf.function(lambda x: encoder(x, training=False), reduce_retracing=True)
+        return lambda images: call(images).numpy()
+
+    with strategy.scope():
+        replica_encoder = keras.models.clone_model(encoder)
+        replica_encoder.set_weights(encoder.get_weights())
+    replicas = strategy.num_replicas_in_sync
+
+    @tf.function(reduce_retracing=True)
+    def step(images):
+        outputs = strategy.run(lambda x: replica_encoder(x, training=False), args=(images,))
+        return strategy.gather(outputs, axis=0)
+
+    def forward(images):
+        parts = np.array_split(np.asarray(images), replicas)
+        values = strategy.experimental_distribute_values_from_function(
+            lambda context: parts[context.replica_id_in_sync_group])
+        return step(values).numpy()
+
+    return forward
+
+
+def _shard_input_digest(digests):
+    return f"{multiset_digest(digests):064x}"
+
+
+def _intact(directory, shard):
+    return all(shards.file_is_intact(directory, record) for record in shard["files"].values())
+
+
+def _verified_shards(directory, manifest):
+    """The manifest's shards whose files are intact; warns about the others."""
+    kept = {}
+    for shard_id, shard in manifest["shards"].items():
+        if _intact(directory, shard):
+            kept[shard_id] = shard
+        else:
+            warnings.warn(f"feature cache {directory}: shard {shard_id} is missing or corrupt "
+                          "(checksum mismatch); recomputing it", stacklevel=3)
+    return kept
+
+
+def _write_shard(directory, manifest, shard_id, input_digest, labels, copies):
+    files = {"labels": shards.write_array(directory, f"shard-{shard_id}-labels.npy", labels)}
+    for k, features in enumerate(copies):
+        files[f"copy{k}"] = shards.write_array(directory, f"shard-{shard_id}-copy{k}.npy", features)
+    manifest["shards"][shard_id] = {"examples": int(len(labels)), "input": input_digest,
+                                    "files": files}
+    shards.save_manifest(directory, manifest)  # last: the shard now counts as complete
+    delay = float(os.environ.get(SLEEP_ENV, "0") or 0)
+    if delay:
+        import time
+
+        time.sleep(delay)
+
+
+def extract_to(directory, forward, batches, header, *, augment, copies, seed, batches_per_shard,
+               total_batches=None, expected_content=None, verbose=1):
+    """Fill ``directory`` with the features of ``batches``; return the final manifest.
+
+    Args:
+        directory: the cache entry's folder (created if missing).
+        forward: ``fn(images) -> features`` (see ``make_forward``).
+        batches: an iterable of numpy ``(x, y)`` batches, in a fixed order
+            for resuming to pay off (a reshuffled order is still correct:
+            shards whose examples differ are recomputed).
+        header: dict of fingerprint fields stored in the manifest.
+        augment: ``fn(images, seed) -> images`` (see ``seeded_augment``).
+        copies: number of augmented copies per example.
+        seed: seed of the augmentation.
+        batches_per_shard: input batches per shard file.
+        total_batches: for the progress bar (None when unknown).
+        expected_content: the dataset's content digest from the fingerprint
+            pass; a mismatch with what this pass read raises ``ValueError``.
+        verbose: 0 silent, 1 progress bar.
+    """
+    os.makedirs(directory, exist_ok=True)
+    manifest = shards.load_manifest(directory)
+    if manifest is None or manifest.get("format") != shards.FORMAT_VERSION or manifest["key"] != header["key"]:
+        manifest = {"format": shards.FORMAT_VERSION, "shards": {}, **header}
+    manifest["complete"] = False
+    manifest["shards"] = _verified_shards(directory, manifest)
+    shards.save_manifest(directory, manifest)
+    shards.remove_leftovers(directory)
+
+    previous = set(manifest["shards"])
+    progress = keras.utils.Progbar(total_batches, verbose=verbose, unit_name="batch")
+    content = 0
+    done = []
+    pending = None
+    reused = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as writer:
+        shard_batches = []
+
+        def flush():
+            nonlocal pending, reused
+            shard_id = f"{len(done):05d}"
+            digests = [d for _, _, _, ds in shard_batches for d in ds]
+            input_digest = _shard_input_digest(digests)
+            done.append(shard_id)
+            old = manifest["shards"].get(shard_id)
+            if shard_id in previous and old["input"] == input_digest:
+                reused += 1
+                return
+            labels = np.concatenate([y for _, _, y, _ in shard_batches])
+            feats = [np.concatenate([forward(augment(x, copy_seed(seed, k, b)))
+                                     for b, x, _, _ in shard_batches])
+                     for k in range(copies)]
+            if pending is not None:
+                pending.result()  # at most one shard waits for the disk: bounded memory
+            manifest["shards"].pop(shard_id, None)
+            pending = writer.submit(_write_shard, directory, manifest, shard_id, input_digest,
+                                    labels, feats)
+
+        for index, (x, y) in enumerate(batches):
+            digests = example_digests(x, y)
+            content = (content + multiset_digest(digests)) % MODULUS
+            shard_batches.append((index, x, y, digests))
+            progress.update(index + 1)
+            if len(shard_batches) == batches_per_shard:
+                flush()
+                shard_batches = []
+        if shard_batches:
+            flush()
+        if pending is not None:
+            pending.result()
+
+    content_hex = f"{content:064x}"
+    if expected_content is not None and expected_content != "content:" + content_hex:
+        raise ValueError(
+            "the dataset yielded different examples on the fingerprint pass and the extraction "
+            "pass (random augmentation or sampling inside the pipeline?). Cache the "
+            "un-augmented data and pass augment= instead, or pass data_version=."
+        )
+    for stale in set(manifest["shards"]) - set(done):
+        del manifest["shards"][stale]
+    manifest["num_examples"] = sum(s["examples"] for s in manifest["shards"].values())
+    manifest["content_seen"] = content_hex
+    manifest["reused_shards"] = reused
+    manifest["complete"] = True
+    shards.save_manifest(directory, manifest)
+    shards.remove_leftovers(directory)
+    return manifest
