@@ -24,8 +24,11 @@ SLEEP_ENV = "KERAS_RECIPES_CACHE_SLEEP_PER_SHARD"
 
 
 def make_forward(encoder, strategy=None):
-    """``fn(images) -> numpy features`` running ``encoder(images, training=False)``.
+    """``fn(images) -> numpy features`` running the encoder in inference mode.
 
+    Without a strategy this is ``encoder.predict_on_batch``: the same traced
+    function that ``encoder.predict`` uses and keeps on the model, so a
+    second extraction does not trace again and the throughput is predict's.
     With a ``tf.distribute`` strategy, the encoder is cloned into the
     strategy's scope (same weights), each batch is split across the replicas
     in order and the replicas' outputs are gathered back in that order, so
@@ -34,8 +37,7 @@ def make_forward(encoder, strategy=None):
     import tensorflow as tf
 
     if strategy is None:
-        call = tf.function(lambda x: encoder(x, training=False), reduce_retracing=True)
-        return lambda images: call(images).numpy()
+        return encoder.predict_on_batch
 
     with strategy.scope():
         replica_encoder = keras.models.clone_model(encoder)
@@ -119,45 +121,54 @@ def extract_to(directory, forward, batches, header, *, augment, copies, seed, ba
     shards.save_manifest(directory, manifest)
     shards.remove_leftovers(directory)
 
-    previous = set(manifest["shards"])
+    previous = dict(manifest["shards"])
     progress = keras.utils.Progbar(total_batches, verbose=verbose, unit_name="batch")
     content = 0
     done = []
     pending = None
     reused = 0
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as writer:
-        shard_batches = []
 
-        def flush():
+    def run(index, x):
+        return [forward(augment(x, copy_seed(seed, k, index))) for k in range(copies)]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as writer:
+        # One entry per batch: (index, x, y, digests, features). The forward
+        # pass runs as each batch arrives and x is dropped, so a shard holds
+        # features, not images; only a shard that a previous run completed
+        # keeps its images until its input digest says "reuse" or "recompute".
+        shard = []
+
+        def finish():
             nonlocal pending, reused
             shard_id = f"{len(done):05d}"
-            digests = [d for _, _, _, ds in shard_batches for d in ds]
-            input_digest = _shard_input_digest(digests)
             done.append(shard_id)
-            old = manifest["shards"].get(shard_id)
-            if shard_id in previous and old["input"] == input_digest:
+            input_digest = _shard_input_digest([d for *_, digests, _ in shard for d in digests])
+            if shard_id in previous and previous[shard_id]["input"] == input_digest:
                 reused += 1
                 return
-            labels = np.concatenate([y for _, _, y, _ in shard_batches])
-            feats = [np.concatenate([forward(augment(x, copy_seed(seed, k, b)))
-                                     for b, x, _, _ in shard_batches])
-                     for k in range(copies)]
+            per_batch = [features if features is not None else run(index, x)
+                         for index, x, _, _, features in shard]
+            copies_features = [np.concatenate([f[k] for f in per_batch]) for k in range(copies)]
+            labels = np.concatenate([y for _, _, y, _, _ in shard])
             if pending is not None:
                 pending.result()  # at most one shard waits for the disk: bounded memory
             manifest["shards"].pop(shard_id, None)
             pending = writer.submit(_write_shard, directory, manifest, shard_id, input_digest,
-                                    labels, feats)
+                                    labels, copies_features)
 
         for index, (x, y) in enumerate(batches):
             digests = example_digests(x, y)
             content = (content + multiset_digest(digests)) % MODULUS
-            shard_batches.append((index, x, y, digests))
+            if f"{len(done):05d}" in previous:
+                shard.append((index, x, y, digests, None))
+            else:
+                shard.append((index, None, y, digests, run(index, x)))
             progress.update(index + 1)
-            if len(shard_batches) == batches_per_shard:
-                flush()
-                shard_batches = []
-        if shard_batches:
-            flush()
+            if len(shard) == batches_per_shard:
+                finish()
+                shard = []
+        if shard:
+            finish()
         if pending is not None:
             pending.result()
 
