@@ -14,6 +14,7 @@ import tensorflow as tf
 from keras_recipes import ModelBundle
 from keras_recipes.cache import CorruptShardError, FeatureCache, encoder_fingerprint, train_head_on_cache
 from keras_recipes.cache.augment import copy_seed, seeded_augment
+from keras_recipes.cache.fingerprint import augment_fingerprint
 from keras_recipes.cache.shards import read_array
 from keras_recipes.datasets import digits_arrays
 from keras_recipes.tasks import Classifier
@@ -115,6 +116,9 @@ def test_fingerprint_ignores_layer_names_and_trainable_but_not_weights():
     assert encoder_fingerprint(a.encoder) == encoder_fingerprint(b.encoder)
     b.encoder.trainable = False
     assert encoder_fingerprint(a.encoder) == encoder_fingerprint(b.encoder)
+    flips = [keras.Sequential([keras.layers.RandomFlip("horizontal")]) for _ in range(2)]
+    assert augment_fingerprint(flips[0], seed=0, copies=2) == augment_fingerprint(flips[1], seed=0, copies=2)
+    assert augment_fingerprint(flips[0], seed=0, copies=2) != augment_fingerprint(flips[0], seed=1, copies=2)
     moving_mean = b.encoder.layers[2].moving_mean  # a non-trainable weight counts too
     moving_mean.assign(moving_mean + 1.0)
     assert encoder_fingerprint(a.encoder) != encoder_fingerprint(b.encoder)
@@ -234,6 +238,8 @@ def test_arguments_are_checked_at_the_door(tmp_path, data):
         cache.extract(bundle, pipeline(np.zeros((4, 9, 9, 1), "float32"), y[:4]))
     with pytest.raises(TypeError, match="augment must be"):
         cache.extract(bundle, pipeline(x, y), augment=keras.Sequential([keras.layers.Dense(2)]))
+    with pytest.raises(ValueError, match="empty dataset"):
+        cache.extract(bundle, pipeline(x, y).take(0))
     with pytest.raises(TypeError, match="encoder must be"):
         cache.extract("encoder", pipeline(x, y))
 

@@ -191,8 +191,9 @@ class FeatureCache:
         if manifest and manifest.get("complete") and manifest["key"] == key and _all_intact(path, manifest):
             return CachedFeatures(path, {**manifest, "reused_shards": len(manifest["shards"])})
 
-        batch_sizes = dataset.element_spec[0].shape[0]
-        first_batch = next(iter(dataset.take(1)))[0].shape[0] if batch_sizes is None else batch_sizes
+        first = next(iter(dataset.take(1)), None)
+        if first is None:
+            raise ValueError("dataset must yield at least one (x, y) batch; received an empty dataset")
         output = encoder.output
         label_spec = dataset.element_spec[1]
         header = {
@@ -206,7 +207,7 @@ class FeatureCache:
         manifest = extract_to(
             path, make_forward(encoder, strategy), batches(), header,
             augment=augment_fn, copies=copies, seed=seed,
-            batches_per_shard=max(1, -(-shard_size // int(first_batch))),
+            batches_per_shard=max(1, -(-shard_size // int(first[0].shape[0]))),
             total_batches=cardinality if cardinality >= 0 else None,
             expected_content=None if data_version is not None else content, verbose=verbose)
         return CachedFeatures(path, manifest)

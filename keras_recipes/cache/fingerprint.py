@@ -135,14 +135,14 @@ def dataset_fingerprint(dataset, batches, *, data_version=None):
 def augment_fingerprint(augment, *, seed, copies):
     """The augmentation's definition, its seed and the number of copies.
 
-    A Keras layer is described by its config; a plain function by its module,
+    A Keras layer is described by its config (layer names made positional,
+    as for the encoder); a plain function by its module,
     name and source text (so editing the function invalidates the cache).
     """
     if augment is None:
         described = "none"
     elif hasattr(augment, "get_config"):
-        described = type(augment).__name__ + json.dumps(
-            augment.get_config(), sort_keys=True, default=repr)
+        described = type(augment).__name__ + architecture_fingerprint(augment)
     else:
         try:
             source = inspect.getsource(augment)
