@@ -16,7 +16,6 @@ import time
 
 import keras
 import numpy as np
-import pytest
 import tensorflow as tf
 
 from keras_recipes.cache import FeatureCache

@@ -7,7 +7,6 @@ same input examples are skipped, so a killed run resumes where it stopped.
 """
 
 import concurrent.futures
-import hashlib
 import os
 import warnings
 
@@ -62,15 +61,11 @@ def _shard_input_digest(digests):
     return f"{multiset_digest(digests):064x}"
 
 
-def _intact(directory, shard):
-    return all(shards.file_is_intact(directory, record) for record in shard["files"].values())
-
-
 def _verified_shards(directory, manifest):
     """The manifest's shards whose files are intact; warns about the others."""
     kept = {}
     for shard_id, shard in manifest["shards"].items():
-        if _intact(directory, shard):
+        if shards.shard_is_intact(directory, shard):
             kept[shard_id] = shard
         else:
             warnings.warn(f"feature cache {directory}: shard {shard_id} is missing or corrupt "

@@ -188,7 +188,8 @@ class FeatureCache:
         key = cache_key(encoder_digest, data_digest, augment_digest)
         path = os.path.join(self.directory, key[:24])
         manifest = shards.load_manifest(path) if os.path.isdir(path) else None
-        if manifest and manifest.get("complete") and manifest["key"] == key and _all_intact(path, manifest):
+        if manifest and manifest.get("complete") and manifest["key"] == key and all(
+                shards.shard_is_intact(path, shard) for shard in manifest["shards"].values()):
             return CachedFeatures(path, {**manifest, "reused_shards": len(manifest["shards"])})
 
         first = next(iter(dataset.take(1)), None)
@@ -250,8 +251,3 @@ class FeatureCache:
         for row in rows:
             shutil.rmtree(row["path"])
         return sum(row["bytes"] for row in rows)
-
-
-def _all_intact(path, manifest):
-    return all(shards.file_is_intact(path, record)
-               for shard in manifest["shards"].values() for record in shard["files"].values())

@@ -83,6 +83,11 @@ def file_is_intact(directory, record):
     return True
 
 
+def shard_is_intact(directory, shard):
+    """True when every file of a manifest shard entry passes ``file_is_intact``."""
+    return all(file_is_intact(directory, record) for record in shard["files"].values())
+
+
 def load_manifest(directory):
     """The manifest dict of a cache entry directory, or None if it has none yet."""
     path = os.path.join(directory, MANIFEST)
