@@ -59,6 +59,22 @@ def test_cached_features_equal_encoder_predict(tmp_path, data):
     assert again.key == features.key and again.reused_shards == 3
 
 
+def test_last_batch_is_padded_so_the_encoder_sees_one_shape():
+    from keras_recipes.cache.extract import pad_to_steady_batch
+
+    shapes = []
+
+    def forward(images):
+        shapes.append(images.shape)
+        return images * 2
+
+    padded = pad_to_steady_batch(forward)
+    np.testing.assert_array_equal(padded(np.ones((4, 2))), np.full((4, 2), 2.0))
+    last = np.arange(6.0).reshape(3, 2)
+    np.testing.assert_array_equal(padded(last), last * 2)
+    assert shapes == [(4, 2), (4, 2)]
+
+
 def test_second_extraction_reuses_every_shard(tmp_path, data):
     x, y = data
     bundle = make_bundle()

@@ -165,7 +165,7 @@ class FeatureCache:
             ``CachedFeatures``; ``.dataset()`` gives the tf.data pipeline.
         """
         from keras_recipes.cache.augment import seeded_augment
-        from keras_recipes.cache.extract import extract_to, make_forward
+        from keras_recipes.cache.extract import extract_to, make_forward, pad_to_steady_batch
         from keras_recipes.cache.fingerprint import (
             augment_fingerprint, cache_key, dataset_fingerprint, encoder_fingerprint)
 
@@ -206,7 +206,7 @@ class FeatureCache:
         }
         cardinality = int(dataset.cardinality())
         manifest = extract_to(
-            path, make_forward(encoder, strategy), batches(), header,
+            path, pad_to_steady_batch(make_forward(encoder, strategy)), batches(), header,
             augment=augment_fn, copies=copies, seed=seed,
             batches_per_shard=max(1, -(-shard_size // int(first[0].shape[0]))),
             total_batches=cardinality if cardinality >= 0 else None,
