@@ -17,6 +17,8 @@ _LAZY = {
     "ModelBundle": "keras_recipes.bundle",
     "Classifier": "keras_recipes.tasks",
     "Regressor": "keras_recipes.tasks",
+    "FeatureCache": "keras_recipes.cache",
+    "train_head_on_cache": "keras_recipes.cache",
     "StochasticDepth": "keras_recipes.layers",
     "vgg": "keras_recipes.zoo",
     "resnet": "keras_recipes.zoo",

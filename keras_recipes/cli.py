@@ -1,4 +1,4 @@
-"""The ``keras-recipes`` command line: ``list`` the recipes, run the ``demo``."""
+"""The ``keras-recipes`` command line: ``list`` the recipes, run the ``demo``, ``cache info|clear``."""
 
 import argparse
 import os
@@ -29,6 +29,22 @@ def _cmd_demo(args):
     return 0
 
 
+def _cmd_cache(args):
+    from keras_recipes.cache import FeatureCache
+
+    cache = FeatureCache(args.dir)
+    if args.action == "clear":
+        print(f"cleared {cache.clear(args.key) / 1e6:.1f} MB from {cache.directory}")
+        return 0
+    rows = cache.info()
+    print(f"{cache.directory}: {len(rows)} entries, {sum(r['bytes'] for r in rows) / 1e6:.1f} MB")
+    for r in rows:
+        state = "complete" if r["complete"] else "partial"
+        print(f"  {r['key']}  {r['encoder']}  {r['examples']} examples x {r['copies']} copies  "
+              f"features {r['feature_shape']}  {r['shards']} shards  {r['bytes'] / 1e6:.1f} MB  {state}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-recipes",
@@ -48,6 +64,14 @@ def build_parser():
     p_demo.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                         help="Keras progress: 0 silent, 1 bar, 2 one line per epoch")
     p_demo.set_defaults(func=_cmd_demo)
+
+    p_cache = sub.add_parser("cache", help="show or delete cached bottleneck features")
+    p_cache.add_argument("action", choices=("info", "clear"))
+    p_cache.add_argument("--dir", default=None,
+                         help="cache folder (default: $KERAS_RECIPES_CACHE_DIR or "
+                              "~/.cache/keras_recipes/bottlenecks)")
+    p_cache.add_argument("--key", default=None, help="clear only the entry whose key starts so")
+    p_cache.set_defaults(func=_cmd_cache)
     return parser
 
 
