@@ -39,6 +39,8 @@ RECIPES = (
         "Seed 002 tuning recipe steps 1-3: initial loss ~ log C, overfit a small sample, LR finder, update/weight ratio",
         "sanity.check_initial_loss, sanity.overfit_small_sample, lr_finder.find_learning_rate, callbacks.UpdateRatioMonitor",
         "notebooks/02_learning_rate_schedules.ipynb",
+    ),
+    Recipe(
         "Bottleneck features (seeds 001/003): input -> bottleneck once, train the task on saved features",
         "keras_recipes.FeatureCache (extract / dataset / info / clear), keras_recipes.train_head_on_cache",
         "notebooks/03_bottleneck_caching.ipynb",
