@@ -88,10 +88,10 @@ class LayerwiseOptimizer(keras.optimizers.Optimizer):
             self.built = True
         variables = list(trainable_variables or self._trainable_variables)
         scaled = [(v, self.multiplier(v)) for v in variables]
-        scaled = [(v, m, ops.convert_to_tensor(v)) for v, m in scaled if m != 1.0]
+        scaled = [(v, m, ops.copy(v.value)) for v, m in scaled if m != 1.0]
         self.inner_optimizer.apply(grads, trainable_variables)
         for variable, factor, old in scaled:
-            variable.assign(old + factor * (ops.convert_to_tensor(variable) - old))
+            variable.assign(old + factor * (variable.value - old))
 
     @property
     def learning_rate(self):
