@@ -27,6 +27,9 @@ _LAZY = {
     "plot_history": "keras_recipes.plots",
     "datasets": "keras_recipes.datasets",
     "fast_mode": "keras_recipes.settings",
+    "transfer": "keras_recipes.transfer",
+    "backbone": "keras_recipes.transfer",
+    "fine_tune": "keras_recipes.transfer",
 }
 
 __all__ = sorted(_LAZY)

@@ -20,4 +20,10 @@ RECIPES = (
         "keras_recipes.ModelBundle, zoo.vgg / zoo.resnet / zoo.mobilenet_v2, tasks.Classifier / Regressor",
         "notebooks/00_model_bundles.ipynb",
     ),
+    Recipe(
+        "A1 Transfer Learning: pretrained backbone, freeze, new task, fine-tune (seeds 001-003)",
+        "transfer.backbone / load_reference_backbone, transfer.freeze / unfreeze, "
+        "transfer.fine_tune (train_head, train_top), transfer.LayerwiseOptimizer",
+        "notebooks/01_transfer_learning.ipynb",
+    ),
 )
