@@ -2,7 +2,6 @@
 
 import math
 
-import keras
 import numpy as np
 import pytest
 
@@ -79,4 +78,3 @@ def test_train_top_checks_its_arguments(target):
     wrong = load_digits(image_size=8, classes=(5, 6), seed=0)
     with pytest.raises(ValueError, match="expects"):
         train_top(bundle, wrong.train, epochs=2)
-    assert keras.backend.backend() == "tensorflow"

@@ -121,7 +121,8 @@ def compare_transfer(fractions=(0.05, 0.2, 1.0), seeds=(0, 1, 2), epochs=8, verb
 
     Only the first run validates every epoch (its curves are the ones
     plotted by ``plot_transfer_curves``); the others report test accuracy.
-    The bar shows each method's accuracy averaged over the runs so far.
+    The bar shows the fraction and the test accuracies of the latest run
+    (runs go seed by seed within each fraction).
 
     ```python
     from keras_recipes.transfer import compare_transfer, format_table
@@ -155,13 +156,15 @@ def compare_transfer(fractions=(0.05, 0.2, 1.0), seeds=(0, 1, 2), epochs=8, verb
 
     start = time.perf_counter()
     bar = keras.utils.Progbar(len(fractions) * len(seeds), unit_name="run",
-                              verbose=1 if verbose else 0)
+                              verbose=1 if verbose else 0,
+                              stateful_metrics=("fraction", *METHODS))
     runs = []
     for fraction in fractions:
         for seed in seeds:
             run = transfer_run(fraction, seed, epochs, verbose=verbose, validate=not runs)
             runs.append(run)
-            bar.add(1, values=[(f"{m}@{fraction:.0%}", run["accuracy"][m]) for m in METHODS])
+            bar.add(1, values=[("fraction", fraction),
+                               *((m, run["accuracy"][m]) for m in METHODS)])
     return {"runs": runs, "summary": summarize(runs),
             "seconds": round(time.perf_counter() - start, 1)}
 
@@ -169,6 +172,7 @@ def compare_transfer(fractions=(0.05, 0.2, 1.0), seeds=(0, 1, 2), epochs=8, verb
 def plot_accuracy_vs_labels(summary, path=None):
     """Test accuracy (mean +- std over seeds) against the number of labels, per method."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import NullLocator
 
     fig = Figure(figsize=(5.5, 3.8), layout="constrained")
     ax = fig.subplots()
@@ -178,6 +182,8 @@ def plot_accuracy_vs_labels(summary, path=None):
                     yerr=[row[method]["std"] for row in summary],
                     marker="o", capsize=3, label=method.replace("_", " "))
     ax.set_xscale("log")
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticks(labels, [f"{n:.0f}" for n in labels])
     ax.set_xlabel("labelled target examples (digits 5-9)")
     ax.set_ylabel("test accuracy")
     ax.grid(alpha=0.3)
