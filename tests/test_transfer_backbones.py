@@ -140,3 +140,19 @@ def test_bundles_round_trip_through_keras_in_a_fresh_process(tmp_path):
         assert report[name]["gap"] < 1e-5 and report[name]["door_gap"] < 1e-5
     assert report["ref"]["optimizer"] == "LayerwiseOptimizer"
     assert report["ref"]["multipliers"] == rates
+
+
+def test_weights_from_a_local_file_are_loaded(tmp_path):
+    keras.utils.set_random_seed(7)
+    base = keras.applications.MobileNetV2(include_top=False, weights=None,
+                                          input_shape=(32, 32, 3), alpha=0.35)
+    path = str(tmp_path / "base.weights.h5")
+    base.save_weights(path)
+    keras.utils.set_random_seed(8)  # a different draw: only the file can make them equal
+    bundle = backbone("MobileNetV2", input_shape=(32, 32, 3), num_classes=2, weights=path,
+                      alpha=0.35)
+    nested = bundle.encoder.get_layer(base.name)
+    assert len(nested.weights) == len(base.weights)
+    for mine, theirs in zip(nested.weights, base.weights):
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(mine),
+                                      keras.ops.convert_to_numpy(theirs))
