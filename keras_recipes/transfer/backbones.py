@@ -120,9 +120,8 @@ def backbone(name, input_shape=(224, 224, 3), num_classes=None, *, task=None,
             255.0 for raw bytes); they are scaled to [0, 255] first.
         **application_kwargs: passed to the application (e.g. ``alpha=``).
     Returns:
-        a ``ModelBundle``; the application is the nested layer named by
-        ``bundle.encoder.layers[-2].name`` (its own name, e.g.
-        ``"mobilenetv2_0.35_32"``).
+        a ``ModelBundle``; the application is a nested model inside
+        ``bundle.encoder`` under its own name (e.g. ``"mobilenetv2_0.35_32"``).
     """
     task = resolve_task(task, num_classes)
     if isinstance(name, ModelBundle):
