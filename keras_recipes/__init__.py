@@ -43,6 +43,9 @@ _LAZY = {
     "fast_mode": "keras_recipes.settings",
     "load_bundle": "keras_recipes.saving",
     "register_custom_objects": "keras_recipes.saving",
+    "transfer": "keras_recipes.transfer",
+    "backbone": "keras_recipes.transfer",
+    "fine_tune": "keras_recipes.transfer",
 }
 
 __all__ = sorted(_LAZY)

@@ -21,6 +21,12 @@ RECIPES = (
         "notebooks/00_model_bundles.ipynb",
     ),
     Recipe(
+        "A1 Transfer Learning: pretrained backbone, freeze, new task, fine-tune (seeds 001-003)",
+        "transfer.backbone / load_reference_backbone, transfer.freeze / unfreeze, "
+        "transfer.fine_tune (train_head, train_top), transfer.LayerwiseOptimizer",
+        "notebooks/01_transfer_learning.ipynb",
+    ),
+    Recipe(
         "A3 Weight Initialization (Warmup): step the learning rate up each epoch to the initial rate, then train",
         "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, scaling.linear_scaling",
         "notebooks/02_learning_rate_schedules.ipynb",

@@ -20,12 +20,23 @@ def _cmd_list(args):
     return 0
 
 
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1], got {text}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1], got {text}")
+    return value
+
+
 def _cmd_demo(args):
     from keras_recipes.demo import run_demo
 
-    report = run_demo(out=args.out, epochs=args.epochs, seed=args.seed, verbose=args.verbose)
-    print(f"\ntest accuracy {report['test_accuracy']:.4f} in {report['seconds']:.1f} s; "
-          f"wrote {', '.join(report['files'])} to {os.path.abspath(args.out)}")
+    report = run_demo(out=args.out, epochs=args.epochs, fractions=args.fractions,
+                      seeds=args.seeds, verbose=args.verbose)
+    print(f"\ndone in {report['seconds']:.1f} s; wrote {', '.join(report['files'])} "
+          f"to {os.path.abspath(args.out)}")
     return 0
 
 
@@ -56,13 +67,19 @@ def build_parser():
     p_list.set_defaults(func=_cmd_list)
 
     p_demo = sub.add_parser(
-        "demo", help="train a small residual bundle on the bundled digits (no network)")
+        "demo", help="the transfer-learning lecture: reference backbone (digits 0-4) -> "
+                     "digits 5-9, scratch vs feature extraction vs fine-tuning (no network)")
     p_demo.add_argument("--out", default="demo-out", help="output folder (default: demo-out)")
     p_demo.add_argument("--epochs", type=_positive_int, default=None,
-                        help="training epochs (default: 12, or 1 with KERAS_RECIPES_FAST=1)")
-    p_demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+                        help="epochs per transfer step; scratch gets twice as many "
+                             "(default: 6, or 1 with KERAS_RECIPES_FAST=1)")
+    p_demo.add_argument("--fractions", type=_fraction, nargs="+", default=None,
+                        help="labelled fractions of the target training set "
+                             "(default: 0.05 0.2 1.0, or 0.2 with KERAS_RECIPES_FAST=1)")
+    p_demo.add_argument("--seeds", type=int, nargs="+", default=None,
+                        help="seeds to average over (default: 0 1 2, or 0 with KERAS_RECIPES_FAST=1)")
     p_demo.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
-                        help="Keras progress: 0 silent, 1 bar, 2 one line per epoch")
+                        help="0 silent, 1 progress bar and table, 2 also Keras epoch lines")
     p_demo.set_defaults(func=_cmd_demo)
 
     p_cache = sub.add_parser("cache", help="show or delete cached bottleneck features")

@@ -11,6 +11,7 @@ import importlib
 CUSTOM_OBJECT_MODULES = (
     "keras_recipes.layers",
     "keras_recipes.schedules",
+    "keras_recipes.transfer",
 )
 
 

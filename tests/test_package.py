@@ -58,18 +58,6 @@ def test_cli_rejects_bad_numbers(capsys):
     assert "--epochs" in capsys.readouterr().err
 
 
-def test_demo_writes_report_and_plot(tmp_path):
-    assert main(["demo", "--out", str(tmp_path), "--epochs", "2", "--verbose", "0"]) == 0
-    report = json.loads((tmp_path / "report.json").read_text())
-    assert (tmp_path / "learning_curves.png").stat().st_size > 1000
-    assert report["max_abs_gap_model_vs_head_of_encoder"] < 1e-5
-    assert report["history"]["loss"][1] < report["history"]["loss"][0]
-    assert 0 <= report["test_accuracy"] <= 1
-    from keras_recipes.datasets import load_digits
-
-    assert report["test_examples"] == len(load_digits().arrays["test"][1])
-
-
 def test_load_bundle_registers_every_serializable_module():
     """Each module that registers a keras_recipes class is imported by register_custom_objects."""
     from keras_recipes.saving import CUSTOM_OBJECT_MODULES
