@@ -18,7 +18,7 @@ from keras_recipes.bundle import ModelBundle
 from keras_recipes.tuning.space import check_space, from_hyperparameters
 
 
-def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam",
+def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epochs=1,
                     loss="sparse_categorical_crossentropy", metrics=("accuracy",), **fit_kwargs):
     """The default trainer: compile ``bundle.model`` with a fresh optimizer, then ``fit``.
 
@@ -37,6 +37,7 @@ def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam",
             validation_data, callbacks...).
         learning_rate: optimizer learning rate. Default 1e-3.
         optimizer: a Keras optimizer name ("adam", "sgd", "rmsprop"...).
+        epochs: training epochs. Default 1.
         loss, metrics: passed to ``compile``.
     Returns:
         the ``History`` of ``fit``.
@@ -44,15 +45,20 @@ def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam",
     model = getattr(bundle, "model", bundle)
     opt = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
     model.compile(optimizer=opt, loss=loss, metrics=list(metrics))
-    return model.fit(*fit_args, **fit_kwargs)
+    return model.fit(*fit_args, epochs=epochs, **fit_kwargs)
 
 
-def keyword_names(fn, skip_first=False):
-    """Names ``fn`` accepts by keyword, or None when it takes ``**kwargs``."""
+def keyword_names(fn, skip_first=False, open_ended=True):
+    """Names ``fn`` accepts by keyword.
+
+    With ``open_ended``, a function taking ``**kwargs`` accepts anything
+    (None is returned); otherwise ``**kwargs`` is ignored (a trainer's
+    ``**fit_kwargs`` are for ``fit``, not hyperparameters).
+    """
     params = list(inspect.signature(fn).parameters.values())
     if skip_first and params:
         params = params[1:]
-    if any(p.kind is p.VAR_KEYWORD for p in params):
+    if open_ended and any(p.kind is p.VAR_KEYWORD for p in params):
         return None
     return {p.name for p in params
             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
@@ -107,7 +113,8 @@ class BundleHyperModel(keras_tuner.HyperModel):
             ``hp.Int`` / ``hp.Float`` / ``hp.Choice`` calls.
         train: trainer ``train(bundle, *fit_args, **kwargs) -> History``;
             default ``compile_and_fit`` (searchable: ``learning_rate``,
-            ``optimizer``, ``epochs``). Values from the space override the
+            ``optimizer``, ``epochs``). Its named keyword arguments are
+            searchable; its ``**kwargs``, if any, receive ``search``'s. Values from the space override the
             same-named keyword arguments given to ``search``.
         name: optional name of the hypermodel.
     """
@@ -120,7 +127,7 @@ class BundleHyperModel(keras_tuner.HyperModel):
             raise TypeError(f"train must be callable; received: train={train!r}")
         self.builder, self.train, self.space = builder, train, space
         self.builder_keys = keyword_names(builder)
-        self.train_keys = keyword_names(train, skip_first=True)
+        self.train_keys = keyword_names(train, skip_first=True, open_ended=False)
         self.check_keys(self.declared_space())
 
     def declared_space(self):
@@ -145,7 +152,7 @@ class BundleHyperModel(keras_tuner.HyperModel):
         return {name: declared[name] for name in values}
 
     def check_keys(self, space):
-        if self.builder_keys is None or self.train_keys is None:
+        if self.builder_keys is None:
             return
         builder_name = getattr(self.builder, "__name__", None) or getattr(
             getattr(self.builder, "func", None), "__name__", "builder")
@@ -161,10 +168,7 @@ class BundleHyperModel(keras_tuner.HyperModel):
 
     def split(self, values):
         """``(builder_kwargs, train_kwargs)``: keys the trainer names go to it."""
-        to_train = (set(values) - (self.builder_keys or set())
-                    if self.train_keys is None else set(values) & self.train_keys)
-        if self.builder_keys is not None and self.train_keys is not None:
-            to_train -= self.builder_keys
+        to_train = set(values) & self.train_keys - (self.builder_keys or set())
         return ({k: v for k, v in values.items() if k not in to_train},
                 {k: v for k, v in values.items() if k in to_train})
 

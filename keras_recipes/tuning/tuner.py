@@ -70,8 +70,14 @@ class GuidedTuner(keras_tuner.Tuner):
     (``Tuner._try_build`` calls ``keras.backend.clear_session()`` and
     ``gc.collect()``); this class keeps that and writes
     ``trial_<id>/tuner_id.json`` so a distributed search shows how its trials
-    were spread.
+    were spread. It also imports TensorBoard only when a ``TensorBoard``
+    callback is used: KerasTuner 1.4 imports it for every trial on the
+    TensorFlow backend, and TensorFlow >= 2.20 no longer installs it.
     """
+
+    def _configure_tensorboard_dir(self, callbacks, trial, execution=0):
+        if any(type(c).__name__ == "TensorBoard" for c in callbacks):
+            super()._configure_tensorboard_dir(callbacks, trial, execution)
 
     def on_trial_begin(self, trial):
         super().on_trial_begin(trial)
