@@ -20,7 +20,7 @@ ON_CHANGE = ("raise", "restart")
 
 
 def _normalise(obj):
-    return json.loads(json.dumps(obj, sort_keys=True))
+    return json.loads(json.dumps(obj))  # keeps key order: it fixes the sampling order
 
 
 class Project:
@@ -80,5 +80,5 @@ class Project:
     def save(self):
         path = os.path.join(self.root, MANIFEST)
         with open(path + ".tmp", "w") as f:
-            json.dump({"settings": self.settings, "rounds": self.rounds}, f, indent=1, sort_keys=True)
+            json.dump({"settings": self.settings, "rounds": self.rounds}, f, indent=1)
         os.replace(path + ".tmp", path)

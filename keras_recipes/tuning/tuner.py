@@ -70,10 +70,18 @@ class GuidedTuner(keras_tuner.Tuner):
     (``Tuner._try_build`` calls ``keras.backend.clear_session()`` and
     ``gc.collect()``); this class keeps that and writes
     ``trial_<id>/tuner_id.json`` so a distributed search shows how its trials
-    were spread. It also imports TensorBoard only when a ``TensorBoard``
+    were spread. It saves the project before the first trial, so a search
+    killed during it resumes that trial. It also imports TensorBoard only when a ``TensorBoard``
     callback is used: KerasTuner 1.4 imports it for every trial on the
     TensorFlow backend, and TensorFlow >= 2.20 no longer installs it.
     """
+
+    def on_search_begin(self):
+        # Save before the first trial: KerasTuner reloads a project only if its
+        # tuner file exists, which it otherwise writes after the first trial, so
+        # a kill during a round's first trial would lose that trial's record.
+        super().on_search_begin()
+        self.save()
 
     def _configure_tensorboard_dir(self, callbacks, trial, execution=0):
         if any(type(c).__name__ == "TensorBoard" for c in callbacks):
