@@ -134,7 +134,7 @@ def lottery_init(builder, data, *, draws=8, steps=10, learning_rate=1e-4, optimi
                             f"received: {type(built).__name__}")
         optim = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
         model.compile(optimizer=optim, loss=loss)
-        model.fit(batches, epochs=1, verbose=0)
+        model.fit(batches, epochs=1, shuffle=False, verbose=0)
         value = float(model.evaluate(batches, verbose=0))
         kept = math.isfinite(value)
         rows.append({"draw": i, "seed": seed + i, "loss": value if kept else math.nan,

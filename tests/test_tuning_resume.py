@@ -65,7 +65,7 @@ def test_distributed_chief_and_two_workers_spread_trials_and_narrow(tmp_path):
     from keras_recipes.tuning.distributed import launch_local
 
     command = [sys.executable, "-m", "keras_recipes.tuning.distributed_example",
-               "--directory", str(tmp_path), "--trials", "3,3", "--steps", "2"]
+               "--directory", str(tmp_path), "--trials", "3,3", "--steps", "2", "--eager"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logs = launch_local(command, workers=2, timeout=400)
     lines = logs["chief"].splitlines()

@@ -17,6 +17,7 @@ import keras
 
 from keras_recipes.datasets import load_digits
 from keras_recipes.tuning import BundleHyperModel, Float, Int, compile_and_fit, guided_search
+from keras_recipes.tuning.search import top_values
 from keras_recipes.zoo import vgg
 
 STARTED = []
@@ -39,7 +40,7 @@ def main(directory, log, kill_at):
             with open(log, "a") as f:
                 f.write(f"{learning_rate!r}\n")
         return compile_and_fit(bundle, *args, learning_rate=learning_rate,
-                               callbacks=callbacks, **kwargs)
+                               callbacks=callbacks, run_eagerly=True, **kwargs)
 
     splits = load_digits(image_size=8, batch_size=64)
     builder = functools.partial(vgg, input_shape=(8, 8, 1), depth=(1,))
@@ -50,7 +51,7 @@ def main(directory, log, kill_at):
                            epochs=1, steps_per_epoch=3, trials=(3, 3), top_k=2,
                            callbacks=[KillMidTrial(kill_at)], directory=directory,
                            project_name="resume", verbose=0)
-    top = [t.hyperparameters.values for t in result.tuners[0].oracle.get_best_trials(2)]
+    top = top_values(result.tuners[0], 2)
     print(json.dumps({"trials": result.trials, "top_round0": top, "spaces": [
         {k: repr(v) for k, v in s.items()} for s in result.spaces]}))
 

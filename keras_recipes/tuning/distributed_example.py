@@ -22,7 +22,8 @@ import functools
 import sys
 
 
-def run(directory, trials=(4, 4), top_k=2, image_size=8, epochs=1, steps=None, verbose=0):
+def run(directory, trials=(4, 4), top_k=2, image_size=8, epochs=1, steps=None, eager=False,
+        verbose=0):
     """One guided search over a tiny VGG on digits (what every process runs)."""
     from keras_recipes.datasets import load_digits
     from keras_recipes.tuning import BundleHyperModel, Choice, Float, Int, guided_search
@@ -37,7 +38,7 @@ def run(directory, trials=(4, 4), top_k=2, image_size=8, epochs=1, steps=None, v
     })
     fit = {"steps_per_epoch": steps} if steps else {}
     return guided_search(hypermodel, splits.train, validation_data=splits.validation,
-                         epochs=epochs, trials=trials, top_k=top_k, directory=directory,
+                         epochs=epochs, run_eagerly=eager, trials=trials, top_k=top_k, directory=directory,
                          project_name="distributed", verbose=verbose, **fit)
 
 
@@ -46,6 +47,7 @@ def main(argv=None):
     parser.add_argument("--directory", required=True, help="shared project directory")
     parser.add_argument("--trials", default="4,4", help="trials per round, e.g. 4,4")
     parser.add_argument("--steps", type=int, default=None, help="steps per epoch (default: all)")
+    parser.add_argument("--eager", action="store_true", help="run_eagerly (tiny smoke runs)")
     parser.add_argument("--workers", type=int, default=0,
                         help="launch a chief and this many workers on 127.0.0.1, then exit")
     parser.add_argument("--timeout", type=int, default=600, help="seconds before --workers gives up")
@@ -55,13 +57,13 @@ def main(argv=None):
 
         command = [sys.executable, "-m", "keras_recipes.tuning.distributed_example",
                    "--directory", args.directory, "--trials", args.trials]
-        if args.steps:
-            command += ["--steps", str(args.steps)]
+        command += ["--steps", str(args.steps)] if args.steps else []
+        command += ["--eager"] if args.eager else []
         logs = launch_local(command, workers=args.workers, timeout=args.timeout)
         print(logs["chief"][-4000:])
         return 0
     result = run(args.directory, trials=tuple(int(n) for n in args.trials.split(",")),
-                 steps=args.steps)
+                 steps=args.steps, eager=args.eager)
     if result is not None:
         print(result.describe_spaces())
         print(result.table())

@@ -19,7 +19,8 @@ from keras_recipes.tuning.space import check_space, from_hyperparameters
 
 
 def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epochs=1,
-                    loss="sparse_categorical_crossentropy", metrics=("accuracy",), **fit_kwargs):
+                    loss="sparse_categorical_crossentropy", metrics=("accuracy",),
+                    run_eagerly=False, **fit_kwargs):
     """The default trainer: compile ``bundle.model`` with a fresh optimizer, then ``fit``.
 
     ```python
@@ -39,12 +40,15 @@ def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epo
         optimizer: a Keras optimizer name ("adam", "sgd", "rmsprop"...).
         epochs: training epochs. Default 1.
         loss, metrics: passed to ``compile``.
+        run_eagerly: passed to ``compile``. True skips tracing a graph for
+            every trial: faster for tiny models and few steps (tests,
+            fast-mode notebooks), slower for real ones. Default False.
     Returns:
         the ``History`` of ``fit``.
     """
     model = getattr(bundle, "model", bundle)
     opt = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
-    model.compile(optimizer=opt, loss=loss, metrics=list(metrics))
+    model.compile(optimizer=opt, loss=loss, metrics=list(metrics), run_eagerly=run_eagerly)
     return model.fit(*fit_args, epochs=epochs, **fit_kwargs)
 
 

@@ -78,8 +78,22 @@ def _check_rounds(trials, top_k, margin):
     return trials, top_k
 
 
-def _top_values(tuner, top_k):
-    return [t.hyperparameters.values for t in tuner.oracle.get_best_trials(top_k)]
+def top_trials(tuner, k):
+    """The ``k`` best completed trials of ``tuner``, ties broken by trial id.
+
+    KerasTuner's ``get_best_trials`` breaks ties by the order trials were
+    loaded, which differs after a resume; narrowing must not.
+    """
+    objective = tuner.oracle.objective
+    sign = -1 if objective.direction == "max" else 1
+    done = [t for t in tuner.oracle.trials.values()
+            if t.status == "COMPLETED" and t.score is not None]
+    return sorted(done, key=lambda t: (sign * t.score, t.trial_id))[:k]
+
+
+def top_values(tuner, k):
+    """The hyperparameter values of ``top_trials(tuner, k)``."""
+    return [dict(t.hyperparameters.values) for t in top_trials(tuner, k)]
 
 
 def _rows(round_index, tuner):
@@ -94,12 +108,12 @@ def _rows(round_index, tuner):
 
 
 def _collect(tuners, spaces, objective):
-    candidates = [(t.oracle.get_best_trials(1), t) for t in tuners]
-    candidates = [(best[0], t) for best, t in candidates if best]
+    candidates = [(top_trials(t, 1), r, t) for r, t in enumerate(tuners)]
+    candidates = [(best[0], r, t) for best, r, t in candidates if best]
     if not candidates:
         raise RuntimeError("no trial completed; see the trial messages in the project directory")
-    sign = 1 if objective.direction == "max" else -1
-    best_trial, best_tuner = max(candidates, key=lambda c: sign * c[0].score)
+    sign = -1 if objective.direction == "max" else 1
+    best_trial, _, best_tuner = min(candidates, key=lambda c: (sign * c[0].score, c[1]))
     return GuidedSearchResult(
         best_hyperparameters=dict(best_trial.hyperparameters.values),
         best_model=best_tuner.load_model(best_trial),
@@ -201,7 +215,7 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
             if r > 0:
                 recorded = project.round_space(r)
                 space = (space_from_json(recorded) if recorded is not None
-                         else narrow_space(spaces[-1], _top_values(tuners[-1], top_k), margin=margin))
+                         else narrow_space(spaces[-1], top_values(tuners[-1], top_k), margin=margin))
             project.record_round(r, space_to_json(space))
             if verbose:
                 kind = "initial" if r == 0 else f"narrowed around the top {top_k} of round {r - 1}"
