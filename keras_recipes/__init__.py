@@ -27,6 +27,18 @@ _LAZY = {
     "plot_history": "keras_recipes.plots",
     "datasets": "keras_recipes.datasets",
     "fast_mode": "keras_recipes.settings",
+    "schedules": "keras_recipes.schedules",
+    "callbacks": "keras_recipes.callbacks",
+    "LearningRateWarmup": "keras_recipes.callbacks",
+    "LearningRateCosineDecay": "keras_recipes.callbacks",
+    "SnapshotEnsemble": "keras_recipes.callbacks",
+    "UpdateRatioMonitor": "keras_recipes.callbacks",
+    "average_predictions": "keras_recipes.callbacks",
+    "find_learning_rate": "keras_recipes.lr_finder",
+    "check_initial_loss": "keras_recipes.sanity",
+    "overfit_small_sample": "keras_recipes.sanity",
+    "linear_scaling": "keras_recipes.scaling",
+    "plot_schedule": "keras_recipes.plots",
 }
 
 __all__ = sorted(_LAZY)

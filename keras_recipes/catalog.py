@@ -20,4 +20,24 @@ RECIPES = (
         "keras_recipes.ModelBundle, zoo.vgg / zoo.resnet / zoo.mobilenet_v2, tasks.Classifier / Regressor",
         "notebooks/00_model_bundles.ipynb",
     ),
+    Recipe(
+        "A3 Weight Initialization (Warmup): step the learning rate up each epoch to the initial rate, then train",
+        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, scaling.linear_scaling",
+        "notebooks/02_learning_rate_schedules.ipynb",
+    ),
+    Recipe(
+        "Seed 002/004 learning-rate schedules: step, cosine, linear, inverse sqrt, constant, restarts, one-cycle, cyclical",
+        "schedules.* (LearningRateSchedule), callbacks.LearningRateCosineDecay, plots.plot_schedule",
+        "notebooks/02_learning_rate_schedules.ipynb",
+    ),
+    Recipe(
+        "Seed 002 snapshot ensembles and Polyak averaging",
+        "callbacks.SnapshotEnsemble + average_predictions; optimizer use_ema=True + keras.callbacks.SwapEMAWeights",
+        "notebooks/02_learning_rate_schedules.ipynb",
+    ),
+    Recipe(
+        "Seed 002 tuning recipe steps 1-3: initial loss ~ log C, overfit a small sample, LR finder, update/weight ratio",
+        "sanity.check_initial_loss, sanity.overfit_small_sample, lr_finder.find_learning_rate, callbacks.UpdateRatioMonitor",
+        "notebooks/02_learning_rate_schedules.ipynb",
+    ),
 )

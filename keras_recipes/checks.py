@@ -27,6 +27,16 @@ def require_rate(name, value, *, closed=False):
     return float(value)
 
 
+def require_positive_number(name, value, *, allow_zero=False):
+    """Raise unless ``value`` is a real number > 0 (>= 0 with ``allow_zero``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number; received: {name}={value!r}")
+    if not (value >= 0 if allow_zero else value > 0) or value != value:
+        allowed = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {allowed}; received: {name}={value!r}")
+    return float(value)
+
+
 def require_choice(name, value, allowed):
     """Raise unless ``value`` is one of ``allowed``; the message lists them."""
     if value not in allowed:

@@ -1,0 +1,36 @@
+"""Evaluate a learning-rate schedule on many steps in one call."""
+
+import numpy as np
+from keras import ops
+
+
+def schedule_values(schedule, steps):
+    """``[schedule(s) for s in steps]`` as a float64 numpy array, in one vectorised call.
+
+    Uses ``keras.ops.vectorized_map``, so schedules written for a scalar step
+    (Keras's ``CosineDecay`` with warmup uses ``ops.cond``) work too, and a
+    table of 10^5 steps takes well under a second instead of one eager call
+    per step.
+
+    ```python
+    schedule_values(cosine_decay(0.1, 100), range(0, 101, 50))   # [0.1, 0.05, 0.0]
+    ```
+
+    Args:
+        schedule: a ``LearningRateSchedule`` or any callable ``step -> rate``.
+        steps: an int ``n`` (steps ``0..n-1``) or a sequence of steps.
+    Returns:
+        a 1-D numpy array of rates.
+    """
+    if not callable(schedule):
+        raise TypeError(
+            "schedule must be a LearningRateSchedule or a callable step -> rate; "
+            f"received: {type(schedule).__name__}"
+        )
+    if isinstance(steps, (int, np.integer)) and not isinstance(steps, bool):
+        if steps < 1:
+            raise ValueError(f"steps must be >= 1; received: steps={steps!r}")
+        steps = np.arange(steps)
+    steps = np.asarray(steps, dtype="float32").reshape(-1)
+    rates = ops.vectorized_map(lambda s: ops.cast(schedule(s), "float32"), steps)
+    return np.asarray(ops.convert_to_numpy(rates), dtype="float64")
