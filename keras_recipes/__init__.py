@@ -39,6 +39,12 @@ _LAZY = {
     "overfit_small_sample": "keras_recipes.sanity",
     "linear_scaling": "keras_recipes.scaling",
     "plot_schedule": "keras_recipes.plots",
+    "tuning": "keras_recipes.tuning",
+    "guided_search": "keras_recipes.tuning",
+    "BundleHyperModel": "keras_recipes.tuning",
+    "narrow_space": "keras_recipes.tuning",
+    "lottery_init": "keras_recipes.lottery",
+    "warmup_init": "keras_recipes.warmup_initialization",
 }
 
 __all__ = sorted(_LAZY)

@@ -40,4 +40,20 @@ RECIPES = (
         "sanity.check_initial_loss, sanity.overfit_small_sample, lr_finder.find_learning_rate, callbacks.UpdateRatioMonitor",
         "notebooks/02_learning_rate_schedules.ipynb",
     ),
+    Recipe(
+        "A2 Weight Initialization (Lottery): N draws, brief tiny-rate pre-training, lowest loss wins",
+        "lottery.lottery_init (table + plot of the draws, NaN draws dropped)",
+        "notebooks/05_weight_initialization.ipynb",
+    ),
+    Recipe(
+        "A3 Weight Initialization (Warmup): one draw, rate stepped up each epoch, then train",
+        "warmup_initialization.warmup_init (on callbacks.LearningRateWarmup)",
+        "notebooks/05_weight_initialization.ipynb",
+    ),
+    Recipe(
+        "A8 Automatic (Guided) Hyperparameter Tuning: random/Bayesian round, then narrowed rounds (beam)",
+        "tuning.guided_search, tuning.BundleHyperModel, tuning.Int/Float/Choice/Fixed, tuning.narrow_space, "
+        "tuning.distributed (KerasTuner chief/workers)",
+        "notebooks/04_guided_hyperparameter_search.ipynb",
+    ),
 )
