@@ -4,6 +4,7 @@ import json
 import os
 import pathlib
 import signal
+import socket
 import subprocess
 import sys
 
@@ -60,7 +61,20 @@ def test_sigkill_mid_trial_resumes_without_repeating_finished_trials(tmp_path):
     assert all(narrowed[k].contains(r[k]) for r in rows[3:] for k in space)
 
 
+def _loopback_tcp_works():
+    try:
+        with socket.socket() as server, socket.socket() as client:
+            server.bind(("127.0.0.1", 0))
+            server.listen(1)
+            client.settimeout(2)
+            client.connect(server.getsockname())
+        return True
+    except OSError:
+        return False
+
+
 @pytest.mark.slow
+@pytest.mark.skipif(not _loopback_tcp_works(), reason="loopback TCP is unavailable here")
 def test_distributed_chief_and_two_workers_spread_trials_and_narrow(tmp_path):
     from keras_recipes.tuning.distributed import launch_local
 

@@ -12,7 +12,8 @@ class GuidedSearchResult:
 
     Attributes:
         best_hyperparameters: ``{name: value}`` of the best trial over all rounds.
-        best_model: that trial's model, restored from its best checkpoint.
+        best_model: that trial's model, rebuilt and restored from its best
+            checkpoint (not compiled: compile it before ``evaluate``).
         trials: one dict per trial: ``round``, ``trial_id``, ``status``,
             ``score`` (the objective, NaN if the trial did not complete),
             ``tuner_id`` (who ran it) and the hyperparameter values.
