@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from keras_recipes.datasets import load_digits
-from keras_recipes.tuning import BundleHyperModel, Choice, Float, Int, guided_search, narrow_space
+from keras_recipes.tuning import (
+    BundleHyperModel, Choice, Float, Int, compile_and_fit, guided_search, narrow_space,
+)
 from keras_recipes.tuning.search import top_values
 from keras_recipes.tuning.space import space_to_json
 from keras_recipes.zoo import vgg
@@ -100,3 +102,27 @@ def test_bad_search_arguments_fail_at_the_door(splits, tmp_path):
                       directory=str(tmp_path))
     with pytest.raises(ValueError, match="oracle must be one of"):
         guided_search(_hypermodel(), splits.train, oracle="grid")
+
+
+def test_a_two_phase_trainer_plugs_in_like_the_transfer_fine_tune(splits):
+    seen = {}
+
+    def two_phase(bundle, train, *, head_learning_rate=1e-3, unfreeze=0, callbacks=(), **kwargs):
+        seen.update(bundle=bundle, head_learning_rate=head_learning_rate, unfreeze=unfreeze)
+        bundle.encoder.trainable = False
+        compile_and_fit(bundle, train, learning_rate=head_learning_rate, steps_per_epoch=1,
+                        run_eagerly=True, verbose=0)
+        bundle.encoder.trainable = True
+        return compile_and_fit(bundle, train, learning_rate=head_learning_rate / 10,
+                               callbacks=callbacks, run_eagerly=True, **kwargs)
+
+    builder = functools.partial(vgg, input_shape=(8, 8, 1), depth=(1,))
+    hm = BundleHyperModel(builder, {"width": Choice([5]), "head_learning_rate": Float(1e-3, 1e-2),
+                                    "unfreeze": Int(1, 3)}, train=two_phase)
+    hp = keras_tuner.HyperParameters()
+    model = hm.build(hp)
+    history = hm.fit(hp, model, splits.train, validation_data=splits.validation,
+                     steps_per_epoch=1, verbose=0)
+    assert seen["bundle"].model is model and seen["bundle"].encoder.output.shape[-1] == 5
+    assert (seen["head_learning_rate"], seen["unfreeze"]) == (1e-3, 1)   # the space's defaults
+    assert "val_accuracy" in history.history
