@@ -27,7 +27,7 @@ def _spread(values):
             f"max {max(values):.4f}  (n={len(values)})")
 
 
-def compare_search(seeds, budget, epochs, directory):
+def compare_search(seeds, budget, epochs, directory, first_round, top_k):
     from keras_recipes.datasets import load_digits
     from keras_recipes.tuning import BundleHyperModel, Choice, Float, Int, guided_search
     from keras_recipes.zoo import vgg
@@ -39,14 +39,14 @@ def compare_search(seeds, budget, epochs, directory):
         "learning_rate": Float(1e-4, 1e-1, log=True),
         "optimizer": Choice(["adam", "sgd"]),
     })
-    plans = {"guided": (budget // 2, budget - budget // 2), "random": (budget,)}
+    plans = {"guided": (first_round, budget - first_round), "random": (budget,)}
     best = {name: [] for name in plans}
     for seed in range(seeds):
         for name, trials in plans.items():
             start = time.time()
             result = guided_search(
                 hypermodel, splits.train, validation_data=splits.validation, epochs=epochs,
-                trials=trials, top_k=min(3, budget // 2), seed=seed, directory=directory,
+                trials=trials, top_k=top_k, seed=seed, directory=directory,
                 project_name=f"{name}_{seed}", overwrite=True, verbose=0)
             best[name].append(max(t["score"] for t in result.trials))
             print(f"  seed {seed} {name:<6} trials {trials}: best val_accuracy "
@@ -114,32 +114,42 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--budget", type=int, default=10, help="trials per search, all rounds")
+    parser.add_argument("--first-round", type=int, default=None,
+                        help="guided: trials of round 0 (default budget // 2)")
+    parser.add_argument("--top-k", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=2, help="epochs per trial")
-    parser.add_argument("--draws", type=int, default=8)
+    parser.add_argument("--draws", type=int, default=8, help="lottery draws (0: skip part 2)")
     parser.add_argument("--lottery-epochs", type=int, default=3)
-    parser.add_argument("--memory-trials", type=int, default=30)
+    parser.add_argument("--memory-trials", type=int, default=30, help="0: skip part 3")
     args = parser.parse_args(argv)
     directory = tempfile.mkdtemp(prefix="bench_guided_")
     print(f"load average at start: {os.getloadavg()}")
 
-    print(f"\n1. guided vs random search, {args.budget} trials each, {args.epochs} epochs/trial")
-    best = compare_search(args.seeds, args.budget, args.epochs, directory)
-    print(f"\n2. lottery ({args.draws} draws, 20 steps at 1e-4) vs one draw, "
-          f"{args.lottery_epochs} epochs SGD 0.05 after")
-    lottery = compare_lottery(args.seeds, args.draws, 20, args.lottery_epochs)
-    print(f"\n3. resident memory over {args.memory_trials} trials")
-    rss = measure_memory(args.memory_trials, directory)
+    first_round = args.first_round or args.budget // 2
+    print(f"\n1. guided ({first_round} + {args.budget - first_round}, top-{args.top_k}) vs random "
+          f"search, {args.budget} trials each, {args.epochs} epochs/trial")
+    best = compare_search(args.seeds, args.budget, args.epochs, directory, first_round, args.top_k)
+    lottery, rss = {}, []
+    if args.draws:
+        print(f"\n2. lottery ({args.draws} draws, 20 steps at 1e-4) vs one draw, "
+              f"{args.lottery_epochs} epochs SGD 0.05 after")
+        lottery = compare_lottery(args.seeds, args.draws, 20, args.lottery_epochs)
+    if args.memory_trials:
+        print(f"\n3. resident memory over {args.memory_trials} trials")
+        rss = measure_memory(args.memory_trials, directory)
 
-    print("\n=== results (best validation accuracy per seed) ===")
+    print("\n=== results (validation accuracy per seed: best of the search; final after training for init) ===")
     for name, values in {**best, **{f"{k} init": v for k, v in lottery.items()}}.items():
         print(f"{name:<13} {_spread(values)}")
     wins = sum(g > r for g, r in zip(best["guided"], best["random"]))
     ties = sum(g == r for g, r in zip(best["guided"], best["random"]))
     print(f"guided beats random on {wins}/{args.seeds} seeds ({ties} ties)")
     half = len(rss) // 2
-    print(f"RSS MiB: trial 1 {rss[0]:.0f}, trial {half + 1} {rss[half]:.0f}, "
-          f"trial {len(rss)} {rss[-1]:.0f}; growth over the second half "
-          f"{(rss[-1] - rss[half]) / max(1, len(rss) - 1 - half):.2f} MiB/trial")
+    if rss:
+        print("RSS per trial (MiB):", [round(r) for r in rss])
+        print(f"RSS MiB: trial 1 {rss[0]:.0f}, trial {half + 1} {rss[half]:.0f}, "
+              f"trial {len(rss)} {rss[-1]:.0f}; growth over the second half "
+              f"{(rss[-1] - rss[half]) / max(1, len(rss) - 1 - half):.2f} MiB/trial")
     print(f"load average at end: {os.getloadavg()}")
 
 
