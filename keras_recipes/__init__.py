@@ -46,6 +46,12 @@ _LAZY = {
     "transfer": "keras_recipes.transfer",
     "backbone": "keras_recipes.transfer",
     "fine_tune": "keras_recipes.transfer",
+    "tuning": "keras_recipes.tuning",
+    "guided_search": "keras_recipes.tuning",
+    "BundleHyperModel": "keras_recipes.tuning",
+    "narrow_space": "keras_recipes.tuning",
+    "lottery_init": "keras_recipes.lottery",
+    "warmup_init": "keras_recipes.warmup_initialization",
 }
 
 __all__ = sorted(_LAZY)

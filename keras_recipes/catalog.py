@@ -27,7 +27,7 @@ RECIPES = (
         "notebooks/01_transfer_learning.ipynb",
     ),
     Recipe(
-        "A3 Weight Initialization (Warmup): step the learning rate up each epoch to the initial rate, then train",
+        "Seed 004 warmup and the linear scaling rule: step the rate up each epoch or batch, then decay",
         "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, scaling.linear_scaling",
         "notebooks/02_learning_rate_schedules.ipynb",
     ),
@@ -50,5 +50,21 @@ RECIPES = (
         "Bottleneck features (seeds 001/003): input -> bottleneck once, train the task on saved features",
         "keras_recipes.FeatureCache (extract / dataset / info / clear), keras_recipes.train_head_on_cache",
         "notebooks/03_bottleneck_caching.ipynb",
+    ),
+    Recipe(
+        "A8 Automatic (Guided) Hyperparameter Tuning: random/Bayesian round, then narrowed rounds (beam)",
+        "tuning.guided_search, tuning.BundleHyperModel, tuning.Int/Float/Choice/Fixed, tuning.narrow_space, "
+        "tuning.distributed (KerasTuner chief/workers)",
+        "notebooks/04_guided_hyperparameter_search.ipynb",
+    ),
+    Recipe(
+        "A2 Weight Initialization (Lottery): N draws, brief tiny-rate pre-training, lowest loss wins",
+        "lottery.lottery_init (table + plot of the draws, NaN draws dropped)",
+        "notebooks/05_weight_initialization.ipynb",
+    ),
+    Recipe(
+        "A3 Weight Initialization (Warmup): one draw, rate stepped up each epoch, then train",
+        "warmup_initialization.warmup_init (on callbacks.LearningRateWarmup, see notebook 02)",
+        "notebooks/05_weight_initialization.ipynb",
     ),
 )

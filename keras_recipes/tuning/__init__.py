@@ -1,0 +1,24 @@
+"""Guided hyperparameter search (lecture diagram A8) on top of KerasTuner.
+
+* ``space``: ``Int`` / ``Float`` / ``Choice`` / ``Fixed`` specs, validated at the door.
+* ``hypermodel``: ``BundleHyperModel``, any bundle builder + a space -> KerasTuner trials.
+* ``narrowing``: ``narrow_space``, the coarse-to-fine rule.
+* ``search``: ``guided_search``, rounds in one resumable project.
+* ``distributed``: KerasTuner's chief/worker mode, round by round.
+
+Importing this package imports KerasTuner (``import keras_recipes`` does not).
+"""
+
+from keras_recipes.tuning.hypermodel import BundleHyperModel, compile_and_fit
+from keras_recipes.tuning.narrowing import narrow_space
+from keras_recipes.tuning.result import GuidedSearchResult
+from keras_recipes.tuning.search import guided_search, logged_metric_names
+from keras_recipes.tuning.space import (
+    Choice, Fixed, Float, Int, check_space, format_space, from_hyperparameters, to_hyperparameters,
+)
+
+__all__ = [
+    "BundleHyperModel", "Choice", "Fixed", "Float", "GuidedSearchResult", "Int", "check_space",
+    "compile_and_fit", "format_space", "from_hyperparameters", "guided_search",
+    "logged_metric_names", "narrow_space", "to_hyperparameters",
+]

@@ -1,0 +1,196 @@
+"""A KerasTuner ``HyperModel`` for any bundle builder (diagram A8, "search space -> trials").
+
+``BundleHyperModel`` turns a builder that returns a ``ModelBundle`` (the zoo's
+``vgg`` / ``resnet`` / ``mobilenet_v2``, a transfer builder, or your own
+function) plus a search space into KerasTuner trials. Every key of the space
+goes either to the builder (architecture: width, blocks, dropout...) or to the
+trainer (training: learning rate, optimizer, epochs; or a two-phase
+fine-tune's head/fine-tune rates and unfrozen layers), decided by their
+signatures, so a misspelt key fails before the first trial.
+"""
+
+import inspect
+
+import keras
+import keras_tuner
+
+from keras_recipes.bundle import ModelBundle
+from keras_recipes.tuning.space import check_space, from_hyperparameters
+
+
+def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epochs=1,
+                    loss="sparse_categorical_crossentropy", metrics=("accuracy",),
+                    run_eagerly=False, **fit_kwargs):
+    """The default trainer: compile ``bundle.model`` with a fresh optimizer, then ``fit``.
+
+    ```python
+    from keras_recipes import datasets, vgg
+    from keras_recipes.tuning import compile_and_fit
+    splits = datasets.load_digits(image_size=8)
+    bundle = vgg(input_shape=(8, 8, 1), width=4, depth=(1,))
+    compile_and_fit(bundle, splits.train, validation_data=splits.validation,
+                    learning_rate=3e-3, epochs=1, verbose=0)
+    ```
+
+    Args:
+        bundle: a ``ModelBundle`` (or a plain ``keras.Model``).
+        *fit_args, **fit_kwargs: passed to ``model.fit`` (data, epochs,
+            validation_data, callbacks...).
+        learning_rate: optimizer learning rate. Default 1e-3.
+        optimizer: a Keras optimizer name ("adam", "sgd", "rmsprop"...).
+        epochs: training epochs. Default 1.
+        loss, metrics: passed to ``compile``.
+        run_eagerly: passed to ``compile``. True skips tracing a graph for
+            every trial: faster for tiny models and few steps (tests,
+            fast-mode notebooks), slower for real ones. Default False.
+    Returns:
+        the ``History`` of ``fit``.
+    """
+    model = getattr(bundle, "model", bundle)
+    opt = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
+    model.compile(optimizer=opt, loss=loss, metrics=list(metrics), run_eagerly=run_eagerly)
+    return model.fit(*fit_args, epochs=epochs, **fit_kwargs)
+
+
+def keyword_names(fn, skip_first=False, open_ended=True):
+    """Names ``fn`` accepts by keyword.
+
+    With ``open_ended``, a function taking ``**kwargs`` accepts anything
+    (None is returned); otherwise ``**kwargs`` is ignored (a trainer's
+    ``**fit_kwargs`` are for ``fit``, not hyperparameters).
+    """
+    params = list(inspect.signature(fn).parameters.values())
+    if skip_first and params:
+        params = params[1:]
+    if open_ended and any(p.kind is p.VAR_KEYWORD for p in params):
+        return None
+    return {p.name for p in params
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+
+class BundleHyperModel(keras_tuner.HyperModel):
+    """A ``keras_tuner.HyperModel`` that builds bundles and trains them with a trainer.
+
+    Diagram A8. Keys of ``space`` that name a builder argument are passed to
+    ``builder``; keys that name a trainer argument are passed to ``train``.
+    A key that names neither raises ``ValueError`` listing both sets. (A
+    builder or trainer taking ``**kwargs`` accepts any key, so pass the
+    concrete builder, not ``zoo.build``, to get this check.)
+
+    ```python
+    import functools
+    from keras_recipes import vgg
+    from keras_recipes.tuning import BundleHyperModel, Float, Int
+    builder = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, depth=(1,))
+    hypermodel = BundleHyperModel(builder, {
+        "width": Int(4, 16, log=True),
+        "learning_rate": Float(1e-4, 1e-1, log=True),
+    })
+    ```
+
+    The transfer case: the two-phase fine-tune is a trainer. Give it the
+    bundle first and keyword arguments for what you search, and return the
+    ``History`` (or a dict of final metrics) of the phase whose metrics are
+    the objective; pass ``callbacks`` on to that phase's ``fit`` so
+    KerasTuner can checkpoint it:
+
+    ```python
+    def two_phase(bundle, train, *, validation_data, callbacks=(), epochs=1,
+                  head_learning_rate=1e-3, head_epochs=2, unfreeze=2,
+                  fine_tune_learning_rate=1e-4, verbose=0):
+        ...  # train the head, unfreeze the last `unfreeze` layers, fine-tune
+        return history
+
+    hypermodel = BundleHyperModel(transfer_builder, {
+        "head_learning_rate": Float(1e-4, 1e-2, log=True),
+        "head_epochs": Int(1, 5),
+        "unfreeze": Int(0, 4),
+        "fine_tune_learning_rate": Float(1e-5, 1e-3, log=True),
+    }, train=two_phase)
+    ```
+
+    Args:
+        builder: callable ``builder(**kwargs) -> ModelBundle`` (or a
+            ``keras.Model``); bind fixed arguments with ``functools.partial``.
+        space: a ``{name: Int | Float | Choice | Fixed}`` dict, or a
+            callable ``space(hp) -> {name: value}`` that uses KerasTuner's own
+            ``hp.Int`` / ``hp.Float`` / ``hp.Choice`` calls.
+        train: trainer ``train(bundle, *fit_args, **kwargs) -> History``;
+            default ``compile_and_fit`` (searchable: ``learning_rate``,
+            ``optimizer``, ``epochs``). Its named keyword arguments are
+            searchable; its ``**kwargs``, if any, receive ``search``'s. Values from the space override the
+            same-named keyword arguments given to ``search``.
+        name: optional name of the hypermodel.
+    """
+
+    def __init__(self, builder, space, *, train=compile_and_fit, name=None):
+        super().__init__(name=name, tunable=True)
+        if not callable(builder):
+            raise TypeError(f"builder must be callable; received: builder={builder!r}")
+        if not callable(train):
+            raise TypeError(f"train must be callable; received: train={train!r}")
+        self.builder, self.train, self.space = builder, train, space
+        self.builder_keys = keyword_names(builder)
+        self.train_keys = keyword_names(train, skip_first=True, open_ended=False)
+        self.check_keys(self.declared_space())
+
+    def declared_space(self):
+        """The space as a ``{name: spec}`` dict (a callable space is run on a fresh ``hp``)."""
+        if isinstance(self.space, dict):
+            return check_space(self.space)
+        if not callable(self.space):
+            check_space(self.space)
+        hps = keras_tuner.HyperParameters()
+        values = self.space(hps)
+        if not isinstance(values, dict):
+            raise TypeError(
+                "a callable space must return a dict {builder or trainer argument: value}; "
+                f"received: {type(values).__name__}"
+            )
+        declared = from_hyperparameters(hps)
+        missing = sorted(set(values) - set(declared))
+        if missing:
+            raise ValueError(
+                f"the space callable returned {missing} without declaring them with hp.*"
+            )
+        return {name: declared[name] for name in values}
+
+    def check_keys(self, space):
+        if self.builder_keys is None:
+            return
+        builder_name = getattr(self.builder, "__name__", None) or getattr(
+            getattr(self.builder, "func", None), "__name__", "builder")
+        check_space(space, self.builder_keys | self.train_keys,
+                    where=f"{builder_name}() {sorted(self.builder_keys)} nor of the trainer "
+                          f"{sorted(self.train_keys)}")
+
+    def values(self, hp):
+        """Register the space on ``hp`` and return ``{name: value}`` for this trial."""
+        if isinstance(self.space, dict):
+            return {name: spec.register(hp, name) for name, spec in self.space.items()}
+        return dict(self.space(hp))
+
+    def split(self, values):
+        """``(builder_kwargs, train_kwargs)``: keys the trainer names go to it."""
+        to_train = set(values) & self.train_keys - (self.builder_keys or set())
+        return ({k: v for k, v in values.items() if k not in to_train},
+                {k: v for k, v in values.items() if k in to_train})
+
+    def build(self, hp):
+        builder_kwargs, _ = self.split(self.values(hp))
+        built = self.builder(**builder_kwargs)
+        model = getattr(built, "model", built)
+        if not isinstance(model, keras.Model):
+            raise TypeError(
+                "builder must return a ModelBundle or a keras.Model; "
+                f"received: {type(built).__name__}"
+            )
+        return model
+
+    def fit(self, hp, model, *args, **kwargs):
+        _, train_kwargs = self.split(self.values(hp))
+        try:
+            bundle = ModelBundle.from_model(model)
+        except ValueError:
+            bundle = model
+        return self.train(bundle, *args, **{**kwargs, **train_kwargs})

@@ -1,0 +1,92 @@
+"""Guided search survives SIGKILL mid-trial, in round 0 and in round 1; and runs distributed."""
+
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from keras_recipes.tuning import Float, Int, narrow_space
+
+ROOT = pathlib.Path(__file__).parents[1]
+JOB = str(ROOT / "tests" / "tuning_job.py")
+
+
+def _run_job(directory, log, kill_at):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return subprocess.run([sys.executable, JOB, str(directory), str(log), str(kill_at)],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def _started(log, since=0):
+    return [float(line) for line in log.read_text().split()][since:]
+
+
+@pytest.mark.slow
+def test_sigkill_mid_trial_resumes_without_repeating_finished_trials(tmp_path):
+    log = tmp_path / "started.log"
+    # Run 1: killed during the 2nd trial of round 0 (1 trial finished).
+    first = _run_job(tmp_path, log, kill_at=2)
+    assert first.returncode == -signal.SIGKILL, first.stderr[-2000:]
+    run1 = _started(log)
+    assert len(run1) == 2
+    # Run 2: retries the killed trial, finishes round 0, narrows, is killed in round 1.
+    second = _run_job(tmp_path, log, kill_at=3)
+    assert second.returncode == -signal.SIGKILL, second.stderr[-2000:]
+    run2 = _started(log, since=2)
+    assert len(run2) == 3
+    assert run2[0] == run1[1]            # the interrupted trial, re-run with its values
+    assert run1[0] not in run2           # the finished one is not repeated
+    manifest = json.loads((tmp_path / "resume" / "guided_search.json").read_text())
+    assert sorted(manifest["rounds"]) == ["0", "1"]
+    # Run 3: retries the interrupted round-1 trial and completes.
+    third = _run_job(tmp_path, log, kill_at=0)
+    assert third.returncode == 0, third.stderr[-3000:]
+    run3 = _started(log, since=5)
+    assert run3[0] == run2[2] and len(run3) == 3
+    assert not set(run3) & {run1[0], run2[0], run2[1]}   # nothing finished is run again
+    result = json.loads(third.stdout.strip().splitlines()[-1])
+    rows = result["trials"]
+    assert [r["round"] for r in rows] == [0, 0, 0, 1, 1, 1]
+    assert all(r["status"] == "COMPLETED" for r in rows)
+    assert sorted(r["learning_rate"] for r in rows) == sorted(run1[:1] + run2 + run3[1:])
+    # The round-1 space is the narrowing of round 0's top 2, unchanged by the kills.
+    space = {"width": Int(4, 8), "learning_rate": Float(1e-4, 1e-1, log=True)}
+    narrowed = narrow_space(space, result["top_round0"])
+    assert result["spaces"][1] == {k: repr(v) for k, v in narrowed.items()}
+    assert all(narrowed[k].contains(r[k]) for r in rows[3:] for k in space)
+
+
+def _loopback_tcp_works():
+    try:
+        with socket.socket() as server, socket.socket() as client:
+            server.bind(("127.0.0.1", 0))
+            server.listen(1)
+            client.settimeout(2)
+            client.connect(server.getsockname())
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _loopback_tcp_works(), reason="loopback TCP is unavailable here")
+def test_distributed_chief_and_two_workers_spread_trials_and_narrow(tmp_path):
+    from keras_recipes.tuning.distributed import launch_local
+
+    command = [sys.executable, "-m", "keras_recipes.tuning.distributed_example",
+               "--directory", str(tmp_path), "--trials", "3,3", "--steps", "2", "--eager"]
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    logs = launch_local(command, workers=2, timeout=400)
+    lines = logs["chief"].splitlines()
+    table = lines[lines.index(next(x for x in lines if x.startswith("round  trial"))):]
+    rows = [line.split() for line in table[1:] if line.strip()]
+    assert [r[0] for r in rows] == ["0"] * 3 + ["1"] * 3     # both rounds ran in full
+    assert {r[2] for r in rows} == {"worker0", "worker1"}   # spread over both workers
+    manifest = json.loads((tmp_path / "distributed" / "guided_search.json").read_text())
+    assert manifest["rounds"]["1"] != manifest["rounds"]["0"]   # the narrowed round ran
+    assert "Int[4, 16] log" in logs["chief"] and "round 1:" in logs["chief"]
