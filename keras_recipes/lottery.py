@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import keras
 
 from keras_recipes.checks import require_positive_int
+from keras_recipes.plots import save_figure
 
 
 @dataclass
@@ -64,9 +65,7 @@ class LotteryResult:
         ax.set_xlabel("draw")
         ax.set_ylabel("training loss after pre-training")
         ax.set_title(f"Lottery initialisation: draw {self.winner_draw} wins (red)")
-        if path is not None:
-            fig.savefig(path, dpi=110)
-        return fig
+        return save_figure(fig, path)
 
 
 def _check_rate(name, value):

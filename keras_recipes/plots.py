@@ -8,6 +8,13 @@ headless CLI run (``fig.savefig(path)``).
 LR_KEYS = ("learning_rate", "lr")
 
 
+def save_figure(fig, path):
+    """Save ``fig`` to ``path`` (if given) at the package's plot resolution; return ``fig``."""
+    if path is not None:
+        fig.savefig(path, dpi=110)
+    return fig
+
+
 def _history_dict(history):
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict) or not logs:
@@ -67,9 +74,7 @@ def plot_history(history, path=None, title=None):
         twin.set_ylabel("learning rate (dashed)")
     if title:
         fig.suptitle(title)
-    if path is not None:
-        fig.savefig(path, dpi=110)
-    return fig
+    return save_figure(fig, path)
 
 
 def plot_schedule(schedule, steps, path=None, title=None, log=False):
@@ -117,9 +122,7 @@ def plot_schedule(schedule, steps, path=None, title=None, log=False):
         ax.set_visible(False)
     if title:
         fig.suptitle(title)
-    if path is not None:
-        fig.savefig(path, dpi=110)
-    return fig
+    return save_figure(fig, path)
 
 
 def plot_lr_sweep(sweep, path=None):
@@ -152,6 +155,4 @@ def plot_lr_sweep(sweep, path=None):
     ax.set_ylabel("training loss")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
-    if path is not None:
-        fig.savefig(path, dpi=110)
-    return fig
+    return save_figure(fig, path)

@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 
+from keras_recipes.plots import save_figure
 from keras_recipes.transfer.reference import IMAGE_SIZE, TARGET_CLASSES
 
 METHODS = ("scratch", "feature_extraction", "fine_tuning")
@@ -189,9 +190,7 @@ def plot_accuracy_vs_labels(summary, path=None):
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
     ax.set_title("transfer from digits 0-4: accuracy vs labels")
-    if path is not None:
-        fig.savefig(path, dpi=110)
-    return fig
+    return save_figure(fig, path)
 
 
 def plot_transfer_curves(run, path=None):
@@ -215,6 +214,4 @@ def plot_transfer_curves(run, path=None):
         ax.grid(alpha=0.3)
         ax.legend(loc="best", fontsize="small")
     fig.suptitle(f"digits 5-9, {run['labels']} labels ({run['fraction']:.0%}), seed {run['seed']}")
-    if path is not None:
-        fig.savefig(path, dpi=110)
-    return fig
+    return save_figure(fig, path)

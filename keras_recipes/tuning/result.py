@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass, field
 
+from keras_recipes.plots import save_figure
 from keras_recipes.tuning.space import format_space
 
 
@@ -84,9 +85,7 @@ class GuidedSearchResult:
         ax.set_title("Guided search: trials per round vs objective")
         ax.grid(alpha=0.3)
         ax.legend(fontsize="small")
-        if path is not None:
-            fig.savefig(path, dpi=110)
-        return fig
+        return save_figure(fig, path)
 
 
 def _short(value):
