@@ -3,6 +3,7 @@
 import argparse
 import os
 import sys
+import warnings
 
 
 def _positive_int(text):
@@ -95,7 +96,10 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return args.func(args)
+    with warnings.catch_warnings():
+        # Keras warns on every fit() given a tf.data pipeline (ours shuffle themselves).
+        warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
+        return args.func(args)
 
 
 if __name__ == "__main__":
