@@ -10,13 +10,12 @@ Keras has no such procedure; this module composes it from
 """
 
 import math
-import numbers
 import warnings
 from dataclasses import dataclass, field
 
 import keras
 
-from keras_recipes.checks import require_positive_int
+from keras_recipes.checks import require_positive_int, require_positive_number
 from keras_recipes.plots import save_figure
 
 
@@ -68,12 +67,6 @@ class LotteryResult:
         return save_figure(fig, path)
 
 
-def _check_rate(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
-        raise ValueError(f"{name} must be a number > 0; received: {name}={value!r}")
-    return float(value)
-
-
 def lottery_init(builder, data, *, draws=8, steps=10, learning_rate=1e-4, optimizer="sgd",
                  loss="sparse_categorical_crossentropy", seed=0, verbose=1):
     """Draw ``draws`` instances, pre-train each briefly, return the lowest-loss one.
@@ -119,7 +112,7 @@ def lottery_init(builder, data, *, draws=8, steps=10, learning_rate=1e-4, optimi
         raise TypeError(f"data must be a batched tf.data.Dataset; received: {type(data).__name__}")
     draws = require_positive_int("draws", draws)
     steps = require_positive_int("steps", steps)
-    learning_rate = _check_rate("learning_rate", learning_rate)
+    learning_rate = require_positive_number("learning_rate", learning_rate)
     # The same `steps` batches for every draw: the first pass fills the cache.
     batches = data.repeat().take(steps).cache()
     progbar = keras.utils.Progbar(draws, verbose=verbose, unit_name="draw")

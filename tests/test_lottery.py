@@ -55,7 +55,7 @@ def test_a_nan_draw_is_dropped_with_a_warning(data):
 def test_lottery_validates_its_arguments(data):
     with pytest.raises(ValueError, match="draws"):
         lottery_init(BUILDER, data, draws=0)
-    with pytest.raises(ValueError, match="learning_rate must be a number > 0"):
+    with pytest.raises(ValueError, match=r"learning_rate must be > 0; received: learning_rate=0"):
         lottery_init(BUILDER, data, learning_rate=0)
     with pytest.raises(TypeError, match="tf.data.Dataset"):
         lottery_init(BUILDER, np.zeros((4, 8, 8, 1)))

@@ -1,6 +1,5 @@
 """Package hygiene: a cheap import, lazy names, the CLI, and a README in step with the catalogue."""
 
-import json
 import pathlib
 import subprocess
 import sys

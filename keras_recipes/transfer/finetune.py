@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import keras
 
-from keras_recipes.checks import check_dataset, require_positive_int
+from keras_recipes.checks import check_dataset, require_positive_int, require_positive_number
 from keras_recipes.transfer.augment import augment_dataset
 from keras_recipes.transfer.freezing import freeze, unfreeze
 from keras_recipes.transfer.layerwise import LayerwiseOptimizer, layerwise_multipliers
@@ -25,12 +25,6 @@ class FineTuneHistories:
 
     head: object
     fine_tune: object
-
-
-def _require_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a number > 0; received: {name}={value!r}")
-    return float(value)
 
 
 def _steps_per_epoch(dataset):
@@ -71,7 +65,7 @@ def train_head(bundle, train, validation=None, *, epochs=5, learning_rate=1e-3,
         the ``History``.
     """
     require_positive_int("epochs", epochs)
-    _require_positive("learning_rate", learning_rate)
+    require_positive_number("learning_rate", learning_rate)
     check_dataset(bundle, train)
     freeze(bundle, recompile_model=False)
     trained = bundle.head if cache_dir is not None else bundle.model
@@ -129,7 +123,7 @@ def train_top(bundle, train, validation=None, *, epochs=10, learning_rate=1e-4,
         the ``History``.
     """
     require_positive_int("epochs", epochs)
-    _require_positive("learning_rate", learning_rate)
+    require_positive_number("learning_rate", learning_rate)
     if isinstance(warmup_epochs, bool) or not isinstance(warmup_epochs, int) \
             or not 0 <= warmup_epochs < epochs:
         raise ValueError(f"warmup_epochs must be an int in [0, epochs={epochs}); "
