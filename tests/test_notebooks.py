@@ -31,6 +31,9 @@ def test_notebook_executes(path, monkeypatch, tmp_path):
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
-    errors = [o for c in notebook.cells if c.cell_type == "code"
-              for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors
+    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    # a figure shown as "<Figure ...>" text instead of a picture lacks %matplotlib inline
+    unrendered = [o for o in outputs if str(o.get("data", {}).get("text/plain", "")).startswith("<Figure")
+                  and "image/png" not in o.get("data", {})]
+    assert not unrendered, "a figure was returned but not drawn: add %matplotlib inline"
