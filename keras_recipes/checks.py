@@ -46,6 +46,33 @@ def require_choice(name, value, allowed):
     return value
 
 
+def require_bundle(name, value):
+    """Raise ``TypeError`` unless ``value`` has the three doors of a ``ModelBundle``."""
+    if not all(hasattr(value, door) for door in ("model", "encoder", "head")):
+        raise TypeError(f"{name} must be a ModelBundle; received: {type(value).__name__}")
+    return value
+
+
+def keras_model_of(name, value):
+    """The ``keras.Model`` in ``value``: a ``ModelBundle``'s ``.model`` or ``value`` itself.
+
+    Raises ``TypeError`` naming ``name`` when ``value`` is neither.
+
+    >>> import keras
+    >>> inputs = keras.Input((2,))
+    >>> m = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    >>> keras_model_of("model", m) is m
+    True
+    """
+    import keras
+
+    model = getattr(value, "model", value)
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            f"{name} must be a ModelBundle or a keras.Model; received: {type(value).__name__}")
+    return model
+
+
 def check_dataset(model, dataset):
     """Raise ``ValueError`` if ``dataset``'s images do not fit ``model``'s input.
 

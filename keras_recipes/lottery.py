@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import keras
 
-from keras_recipes.checks import require_positive_int, require_positive_number
+from keras_recipes.checks import keras_model_of, require_positive_int, require_positive_number
 from keras_recipes.plots import save_figure
 
 
@@ -120,10 +120,7 @@ def lottery_init(builder, data, *, draws=8, steps=10, learning_rate=1e-4, optimi
     for i in range(draws):
         keras.utils.set_random_seed(seed + i)
         built = builder()
-        model = getattr(built, "model", built)
-        if not isinstance(model, keras.Model):
-            raise TypeError(f"builder must return a ModelBundle or a keras.Model; "
-                            f"received: {type(built).__name__}")
+        model = keras_model_of("the builder's result", built)
         optim = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
         model.compile(optimizer=optim, loss=loss)
         model.fit(batches, epochs=1, shuffle=False, verbose=0)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from keras_recipes.checks import require_positive_int, require_rate
+from keras_recipes.checks import keras_model_of, require_positive_int, require_rate
 from keras_recipes.trial import iter_batches, trial_copy
 
 
@@ -68,9 +68,7 @@ def check_initial_loss(model, data, *, num_classes=None, loss=None, tolerance=0.
     Returns:
         an :class:`InitialLossCheck`; a ``UserWarning`` is issued when not ``ok``.
     """
-    keras_model = getattr(model, "model", model)
-    if not isinstance(keras_model, keras.Model):
-        raise TypeError(f"model must be a keras.Model or ModelBundle; received: {type(model).__name__}")
+    keras_model = keras_model_of("model", model)
     classes = num_classes if num_classes is not None else keras_model.outputs[0].shape[-1]
     classes = require_positive_int("num_classes", classes)
     if classes < 2:

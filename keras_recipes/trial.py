@@ -7,6 +7,8 @@ the user's model exactly as it was; they run on a compiled clone instead.
 import keras
 import numpy as np
 
+from keras_recipes.checks import keras_model_of
+
 
 def trial_copy(model, *, loss=None, learning_rate=None, metrics=None):
     """A compiled clone of ``model`` with the same weights and optimizer settings.
@@ -30,9 +32,7 @@ def trial_copy(model, *, loss=None, learning_rate=None, metrics=None):
     Returns:
         the compiled clone.
     """
-    keras_model = getattr(model, "model", model)
-    if not isinstance(keras_model, keras.Model):
-        raise TypeError(f"model must be a keras.Model or ModelBundle; received: {type(model).__name__}")
+    keras_model = keras_model_of("model", model)
     loss = loss if loss is not None else getattr(keras_model, "loss", None)
     optimizer = getattr(keras_model, "optimizer", None)
     if loss is None or optimizer is None:

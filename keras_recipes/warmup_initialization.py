@@ -11,7 +11,7 @@ train, in one call that returns the ``History`` (with the rate logged).
 import keras
 
 from keras_recipes.callbacks import LearningRateWarmup
-from keras_recipes.checks import require_positive_int
+from keras_recipes.checks import keras_model_of, require_positive_int
 
 
 def warmup_init(model, data, *, target_learning_rate, warmup_epochs, epochs=None,
@@ -57,9 +57,7 @@ def warmup_init(model, data, *, target_learning_rate, warmup_epochs, epochs=None
         the ``History``; ``history.history["learning_rate"]`` holds the rate
         of every epoch.
     """
-    keras_model = getattr(model, "model", model)
-    if not isinstance(keras_model, keras.Model):
-        raise TypeError(f"model must be a ModelBundle or a keras.Model; received: {model!r}")
+    keras_model = keras_model_of("model", model)
     warmup_epochs = require_positive_int("warmup_epochs", warmup_epochs)
     epochs = warmup_epochs if epochs is None else require_positive_int("epochs", epochs)
     if epochs < warmup_epochs:

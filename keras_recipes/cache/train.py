@@ -7,7 +7,7 @@ trained head in place, ready for fine-tuning. A plain function rather than a
 (a callback runs inside one), and one call reads best in a notebook.
 """
 
-from keras_recipes.checks import require_positive_int
+from keras_recipes.checks import require_bundle, require_positive_int
 
 
 def _require_frozen(encoder):
@@ -64,8 +64,7 @@ def train_head_on_cache(bundle, train, validation=None, *, epochs, cache_dir=Non
     """
     from keras_recipes.cache.feature_cache import FeatureCache
 
-    if not all(hasattr(bundle, door) for door in ("model", "encoder", "head")):
-        raise TypeError(f"bundle must be a ModelBundle; received: {type(bundle).__name__}")
+    require_bundle("bundle", bundle)
     require_positive_int("epochs", epochs)
     _require_frozen(bundle.encoder)
     if not getattr(bundle.head, "compiled", False):

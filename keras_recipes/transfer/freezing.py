@@ -13,14 +13,13 @@ import re
 
 import keras
 
-from keras_recipes.checks import require_positive_int
+from keras_recipes.checks import require_bundle, require_positive_int
 
 _BLOCK = re.compile(r"^(.*?block_?\d+[a-z]?)(?:_|$)")
 
 
 def _bundle_parts(bundle):
-    if not all(hasattr(bundle, door) for door in ("model", "encoder", "head")):
-        raise TypeError(f"bundle must be a ModelBundle; received: {type(bundle).__name__}")
+    require_bundle("bundle", bundle)
     return bundle.model, bundle.encoder
 
 

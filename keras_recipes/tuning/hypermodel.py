@@ -14,6 +14,7 @@ import inspect
 import keras
 import keras_tuner
 
+from keras_recipes.checks import keras_model_of
 from keras_recipes.bundle import ModelBundle
 from keras_recipes.tuning.space import check_space, from_hyperparameters
 
@@ -178,14 +179,7 @@ class BundleHyperModel(keras_tuner.HyperModel):
 
     def build(self, hp):
         builder_kwargs, _ = self.split(self.values(hp))
-        built = self.builder(**builder_kwargs)
-        model = getattr(built, "model", built)
-        if not isinstance(model, keras.Model):
-            raise TypeError(
-                "builder must return a ModelBundle or a keras.Model; "
-                f"received: {type(built).__name__}"
-            )
-        return model
+        return keras_model_of("the builder's result", self.builder(**builder_kwargs))
 
     def fit(self, hp, model, *args, **kwargs):
         _, train_kwargs = self.split(self.values(hp))
