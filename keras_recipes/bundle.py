@@ -100,7 +100,7 @@ class ModelBundle:
         """
         from keras_recipes.tasks import build_head
 
-        head = build_head(tuple(self.encoder.output.shape[1:]), task)
+        head = build_head(self.bottleneck_shape, task)
         return self._wire(self.encoder, head, name or self.model.name)
 
     @staticmethod
@@ -113,8 +113,3 @@ class ModelBundle:
     def bottleneck_shape(self):
         """Shape of one bottleneck feature (without the batch axis)."""
         return tuple(self.encoder.output.shape[1:])
-
-    @property
-    def input_shape(self):
-        """Shape of one input example (without the batch axis)."""
-        return tuple(self.encoder.input.shape[1:])
