@@ -48,6 +48,19 @@ def test_stochastic_depth_layer_drops_whole_examples_and_keeps_the_mean():
     assert clone.rate == 0.25 and clone.seed == 3
 
 
+def test_a_new_architecture_is_a_new_arrangement_of_the_parts():
+    inputs = keras.Input((32, 32, 1))
+    x = zoo.stem(inputs, 16)
+    x = zoo.vgg_group(x, 16, blocks=2, name="plain")
+    x = zoo.residual_block(x, 32, strides=2, name="res")
+    bundle = zoo.assemble("hybrid", inputs, x, "avg", Classifier(10))
+    assert bundle.bottleneck_shape == (32,) and bundle.model.name == "hybrid"
+    names = [layer.name for layer in bundle.encoder.layers]
+    assert names.index("stem_conv") < names.index("plain_pool") < names.index("res_add")
+    x = np.random.default_rng(0).random((2, 32, 32, 1), dtype=np.float32)
+    np.testing.assert_allclose(bundle.head(bundle.encoder(x)), bundle.model(x), atol=1e-6)
+
+
 def test_multi_head_and_regressor_tasks():
     bundle = zoo.vgg(width=4, depth=(1, 1), task={"cls": Classifier(3, dropout=0.5),
                                                    "box": Regressor(4)})

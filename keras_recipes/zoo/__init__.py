@@ -8,7 +8,7 @@
 
 from keras_recipes.checks import require_choice
 from keras_recipes.zoo.inverted_residual import inverted_residual_block, mobilenet_v2
-from keras_recipes.zoo.parts import POOLING, bottleneck, conv_bn_act, stem
+from keras_recipes.zoo.parts import POOLING, assemble, bottleneck, conv_bn_act, stem
 from keras_recipes.zoo.plain import vgg, vgg_group
 from keras_recipes.zoo.residual import residual_block, resnet
 
@@ -19,12 +19,16 @@ def build(name, **kwargs):
     """Build the architecture called ``name`` with the builder's keyword arguments.
 
     Raises ``ValueError`` listing the valid names for an unknown one.
+
+    ```python
+    bundle = build("mobilenet_v2", input_shape=(32, 32, 3), num_classes=5, width=8)
+    ```
     """
     require_choice("name", name, sorted(ARCHITECTURES))
     return ARCHITECTURES[name](**kwargs)
 
 
 __all__ = [
-    "ARCHITECTURES", "POOLING", "build", "bottleneck", "conv_bn_act", "stem",
+    "ARCHITECTURES", "POOLING", "assemble", "build", "bottleneck", "conv_bn_act", "stem",
     "vgg", "vgg_group", "resnet", "residual_block", "mobilenet_v2", "inverted_residual_block",
 ]

@@ -103,6 +103,23 @@ def bottleneck(x, pooling):
 
 
 def assemble(name, inputs, learned, pooling, task):
-    """Pool ``learned`` into the bottleneck, close the encoder, attach the task."""
+    """Pool ``learned`` into the bottleneck, close the encoder, attach the task.
+
+    With ``stem``, the blocks and ``bottleneck``, this is how a new
+    architecture is a new arrangement of the parts rather than a copy:
+
+    ```python
+    import keras
+    from keras_recipes import Classifier
+    from keras_recipes.zoo import assemble, residual_block, stem, vgg_group
+
+    inputs = keras.Input((32, 32, 1))
+    x = stem(inputs, 16)                                   # stem
+    x = vgg_group(x, 16, blocks=2, name="plain")           # learner: a VGG group ...
+    x = residual_block(x, 32, strides=2, name="res")       # ... then a residual block
+    bundle = assemble("hybrid", inputs, x, "avg", Classifier(10))
+    bundle.bottleneck_shape                                # (32,)
+    ```
+    """
     encoder = keras.Model(inputs, bottleneck(learned, pooling), name="encoder")
     return ModelBundle.assemble(encoder, task, name=name)
