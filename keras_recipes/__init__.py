@@ -39,6 +39,7 @@ _LAZY = {
     "linear_scaling": "keras_recipes.scaling",
     "plot_schedule": "keras_recipes.plots",
     "plot_history": "keras_recipes.plots",
+    "plot_bundle": "keras_recipes.plots",
     "datasets": "keras_recipes.datasets",
     "fast_mode": "keras_recipes.settings",
     "load_bundle": "keras_recipes.saving",

@@ -1,4 +1,4 @@
-"""The ``keras-recipes`` command line: ``list`` the recipes, run the ``demo``, ``cache info|clear``."""
+"""The ``keras-recipes`` command line: ``list``, ``demo``, ``cache info|clear``, ``lab student``, ``notebooks execute|check``."""
 
 import argparse
 import os
@@ -57,6 +57,45 @@ def _cmd_cache(args):
     return 0
 
 
+def _notebook_paths(names):
+    import pathlib
+
+    from keras_recipes.labs.execute import package_root
+
+    if names:
+        return [pathlib.Path(n) for n in names]
+    folder = package_root() / "notebooks"
+    paths = sorted(folder.glob("*.ipynb"))
+    if not paths:
+        raise SystemExit(f"no notebooks given and none found in {folder}")
+    return paths
+
+
+def _cmd_lab(args):
+    from keras_recipes.labs.notebook import write_student_version
+
+    for name in args.notebooks:
+        print(f"wrote {write_student_version(name, args.out)}")
+    return 0
+
+
+def _cmd_notebooks(args):
+    from keras_recipes.labs.execute import execute_notebooks, stamp_problems
+
+    paths = _notebook_paths(args.notebooks)
+    if args.action == "execute":
+        reports = execute_notebooks(paths, fast=args.fast, timeout=args.timeout)
+        return 0 if all(r.ok for r in reports) else 1
+    stale = 0
+    for path in paths:
+        problems = stamp_problems(path)
+        stale += bool(problems)
+        print(f"{path}: {'ok' if not problems else 'STALE'}")
+        for problem in problems:
+            print(f"    - {problem}")
+    return 1 if stale else 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-recipes",
@@ -90,6 +129,25 @@ def build_parser():
                               "~/.cache/keras_recipes/bottlenecks)")
     p_cache.add_argument("--key", default=None, help="clear only the entry whose key starts so")
     p_cache.set_defaults(func=_cmd_cache)
+
+    p_lab = sub.add_parser("lab", help="lab notebooks for a course: make student versions")
+    p_lab.add_argument("action", choices=("student",),
+                       help="student: cut the solutions out (answers left None, checks kept)")
+    p_lab.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    p_lab.add_argument("--out", required=True, help="folder for the student versions")
+    p_lab.set_defaults(func=_cmd_lab)
+
+    p_nb = sub.add_parser(
+        "notebooks", help="execute: run notebooks for real, keep outputs, stamp code and package hashes; "
+                          "check: say which committed notebooks are stale")
+    p_nb.add_argument("action", choices=("execute", "check"))
+    p_nb.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                      help="default: every notebooks/*.ipynb of this checkout")
+    p_nb.add_argument("--fast", action="store_true",
+                      help="run with KERAS_RECIPES_FAST=1 (default: full run)")
+    p_nb.add_argument("--timeout", type=_positive_int, default=1800,
+                      help="seconds allowed per cell (default: 1800)")
+    p_nb.set_defaults(func=_cmd_notebooks)
     return parser
 
 
