@@ -192,3 +192,17 @@ def test_plot_bundle_draws_the_parts_doors_and_frozen_groups():
     assert sum("(frozen)" in t for t in (x.get_text() for x in bundle.plot().axes[0].texts)) == 3  # stem, group1, group2
     with pytest.raises(TypeError, match="bundle must be a keras_recipes.ModelBundle"):
         kr.plot_bundle(bundle.model)
+
+
+def test_grade_scores_check_cells_without_nbgrader(tmp_path):
+    from keras_recipes.labs.execute import grade_notebook
+
+    lab = student_version(tiny_lab())
+    lab.cells[4].source = lab.cells[4].source.replace(CODE_STUB, "result = epochs - 1")  # answers ex2 only
+    path = tmp_path / "submission.ipynb"
+    nbformat.write(lab, path)
+    report = grade_notebook(path, root=ROOT)
+    assert (report.earned, report.points) == (1, 2)
+    assert report.rows[0][:3] == ("tiny-ex1-check", 1, 0) and "not answered yet" in report.rows[0][3]
+    assert report.rows[1] == ("tiny-ex2-check", 1, 1, "Correct: passes(10) = 9")
+    assert "1 / 2 points" in report.table()

@@ -26,9 +26,11 @@ import hashlib
 import json
 import os
 import pathlib
+import shutil
 import sys
 import tempfile
 import time
+import weakref
 from dataclasses import dataclass, field
 
 from keras_recipes.labs.notebook import METADATA_KEY
@@ -174,27 +176,16 @@ def execute_notebook(path, *, fast=False, timeout=1800, root=None, write=True):
     """
     import nbclient
     import nbformat
-    from jupyter_client import KernelManager
 
     path = pathlib.Path(path).resolve()
     root = pathlib.Path(root).resolve() if root is not None else package_root()
     report = ExecutionReport(str(path), fast=bool(fast))
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(_IMPORTED_PROBE))
-    saved = {key: os.environ.get(key) for key in ("KERAS_RECIPES_FAST", "PYTHONPATH")}
-    os.environ["KERAS_RECIPES_FAST"] = "1" if fast else "0"
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(root)] + ([saved["PYTHONPATH"]] if saved["PYTHONPATH"] else []))
     start = time.perf_counter()
     try:
-        with tempfile.TemporaryDirectory(prefix="kr-kernel-") as sockets:
-            # Unix-socket transport: works where loopback TCP is cut off (offline sandboxes)
-            manager = KernelManager(kernel_name="python3", transport="ipc",
-                                    ip=os.path.join(sockets, "kernel"))
-            client = nbclient.NotebookClient(
-                notebook, km=manager, timeout=timeout, startup_timeout=180,
-                record_timing=False, resources={"metadata": {"path": str(path.parent)}})
-            client.execute()
+        with _environment(fast, root):
+            _kernel_client(notebook, path, timeout, False, root).execute()
     except nbclient.exceptions.CellExecutionError as error:
         report.error = str(error).strip().splitlines()[-1][:300]
         return report
@@ -203,11 +194,6 @@ def execute_notebook(path, *, fast=False, timeout=1800, root=None, write=True):
         return report
     finally:
         report.seconds = time.perf_counter() - start
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     probe = notebook.cells.pop()
     text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
     files = [pathlib.Path(f).resolve() for f in json.loads(text.strip().splitlines()[-1])]
@@ -235,6 +221,100 @@ def execute_notebook(path, *, fast=False, timeout=1800, root=None, write=True):
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     return report
+
+
+def _kernel_client(notebook, path, timeout, allow_errors, root):
+    import nbclient
+    from jupyter_client import KernelManager
+
+    sockets = tempfile.mkdtemp(prefix="kr-kernel-")
+    # Unix-socket transport: works where loopback TCP is cut off (offline sandboxes)
+    manager = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel"))
+    client = nbclient.NotebookClient(notebook, km=manager, timeout=timeout, startup_timeout=180,
+                                     record_timing=False, allow_errors=allow_errors,
+                                     resources={"metadata": {"path": str(path.parent)}})
+    weakref.finalize(client, shutil.rmtree, sockets, True)
+    return client
+
+
+@dataclass
+class GradeReport:
+    """What ``grade_notebook`` found: one ``(grade_id, points, earned, message)`` per check cell."""
+
+    path: str
+    rows: list = field(default_factory=list)
+
+    @property
+    def earned(self):
+        return sum(row[2] for row in self.rows)
+
+    @property
+    def points(self):
+        return sum(row[1] for row in self.rows)
+
+    def table(self):
+        lines = [f"{self.path}: {self.earned:g} / {self.points:g} points"]
+        lines += [f"  {gid:24s} {earned:g}/{points:g}  {message}" for gid, points, earned, message in self.rows]
+        return "\n".join(lines)
+
+
+def grade_notebook(path, *, fast=True, timeout=600, root=None):
+    """Grade a student's notebook without nbgrader: run it all, score each check cell.
+
+    Every cell runs even after a failed check (``allow_errors``); a check cell
+    earns its nbgrader ``points`` when it raised nothing. The message is the
+    check's own line ("Correct: ..." or the ``CheckFailed`` text). The file is
+    not modified.
+
+    Args:
+        path: the student's ``.ipynb``.
+        fast: run with ``KERAS_RECIPES_FAST=1`` (default True: grading needs
+            the checks, not the full-size training).
+        timeout: seconds allowed per cell. Default 600.
+        root: repository root (default: the folder holding ``keras_recipes``).
+    Returns:
+        a ``GradeReport`` (``.earned``, ``.points``, ``.table()``).
+    """
+    import nbformat
+
+    path = pathlib.Path(path).resolve()
+    root = pathlib.Path(root).resolve() if root is not None else package_root()
+    notebook = nbformat.read(path, as_version=4)
+    with _environment(fast, root):
+        _kernel_client(notebook, path, timeout, True, root).execute()
+    report = GradeReport(str(path))
+    for cell in notebook.cells:
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or not grading.get("grade"):
+            continue
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        printed = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout").strip()
+        points = float(grading.get("points", 0))
+        message = f"{errors[0].ename}: {errors[0].evalue}" if errors else (printed.splitlines() or ["ok"])[-1]
+        report.rows.append((grading.get("grade_id", "?"), points, 0.0 if errors else points, message))
+    return report
+
+
+class _environment:
+    """Set KERAS_RECIPES_FAST and put ``root`` first on PYTHONPATH for the kernel; restore on exit."""
+
+    def __init__(self, fast, root):
+        self.fast, self.root = fast, root
+
+    def __enter__(self):
+        self.saved = {key: os.environ.get(key) for key in ("KERAS_RECIPES_FAST", "PYTHONPATH")}
+        os.environ["KERAS_RECIPES_FAST"] = "1" if self.fast else "0"
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            [str(self.root)] + ([self.saved["PYTHONPATH"]] if self.saved["PYTHONPATH"] else []))
+        return self
+
+    def __exit__(self, *exc):
+        for key, value in self.saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        return False
 
 
 def execute_notebooks(paths, *, fast=False, timeout=1800, stream=sys.stdout):
