@@ -1,9 +1,11 @@
-"""Plots that say more than a table: learning curves with the learning rate beside them.
+"""Plots that say more than a table: learning curves, schedules, LR sweeps and the bundle picture.
 
 Figures are built with ``matplotlib.figure.Figure`` (no pyplot state), so they
 work the same in a notebook (returned figures display inline), a script, or a
 headless CLI run (``fig.savefig(path)``).
 """
+
+import math
 
 LR_KEYS = ("learning_rate", "lr")
 
@@ -233,12 +235,12 @@ def plot_bundle(bundle, path=None, title=None):
                "bottleneck": "#fdd0a2", "task": "#c7e9c0", "output": "#eeeeee"}
     boxes = [("input", "input\n" + _shape_text(bundle.encoder.input.shape), None)]
     for kind, label, layers in parts:
-        params = sum(int(w.numpy().size) for layer in layers for w in layer.weights)
+        params = sum(math.prod(w.shape) for layer in layers for w in layer.weights)
         shape = _shape_text(layers[-1].output.shape)
         text = f"{label}\n{shape}" + (f"\n{params:,} params" if params else "")
         frozen = params > 0 and not any(layer.trainable_weights for layer in layers)
         boxes.append((kind, text, frozen))
-    head_params = sum(int(w.numpy().size) for w in bundle.head.weights)
+    head_params = sum(math.prod(w.shape) for w in bundle.head.weights)
     task_names = [layer.name for layer in bundle.head.layers if layer.weights] or ["task"]
     boxes.append(("task", "task\n" + ", ".join(task_names[-2:]) + f"\n{head_params:,} params",
                   head_params > 0 and not bundle.head.trainable_weights))

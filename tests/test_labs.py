@@ -104,8 +104,10 @@ def _run(notebook, tmp_path, allow_errors=False):
     from jupyter_client import KernelManager
 
     manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
-    nbclient.NotebookClient(notebook, km=manager, timeout=120, startup_timeout=120,
-                            allow_errors=allow_errors).execute()
+    from keras_recipes.labs.execute import run_client
+
+    run_client(nbclient.NotebookClient(notebook, km=manager, timeout=120, startup_timeout=120,
+                                       allow_errors=allow_errors))
     return notebook
 
 
@@ -116,6 +118,7 @@ def test_student_version_stops_at_first_check_with_the_checkers_message(tmp_path
               for o in c.outputs if o.output_type == "error"]
     index, first = errors[0]
     assert index == 3 and first.ename == "CheckFailed"
+    assert len(first.traceback) == 1 and first.evalue in first.traceback[0]   # one line, no traceback
     assert first.evalue == ("initial_loss is not answered yet (it is still None). "
                             "Hint: a fresh softmax guesses uniformly over 5 classes")
     # the stub itself ran without raising: the answer cell has no error
@@ -206,3 +209,36 @@ def test_grade_scores_check_cells_without_nbgrader(tmp_path):
     assert report.rows[0][:3] == ("tiny-ex1-check", 1, 0) and "not answered yet" in report.rows[0][3]
     assert report.rows[1] == ("tiny-ex2-check", 1, 1, "Correct: passes(10) = 9")
     assert "1 / 2 points" in report.table()
+
+
+def test_quiet_drops_tensorflow_retracing_notices_only(caplog):
+    import logging
+
+    from keras_recipes.labs import quiet
+
+    quiet()
+    quiet()   # idempotent: one filter
+    logger = logging.getLogger("tensorflow")
+    assert len(logger.filters) == 1
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        logger.warning("5 out of the last 9 calls to <function f> triggered tf.function retracing.")
+        logger.warning("a real warning")
+    assert [r.getMessage() for r in caplog.records] == ["a real warning"]
+
+
+def test_output_problems_name_stderr_log_lines_errors_and_undrawn_figures():
+    from keras_recipes.labs.execute import output_problems
+
+    cell = nbformat.v4.new_code_cell("x")
+    cell.execution_count = 1
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="WARNING:tensorflow:5 out of ...\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="oops\n"),
+                    nbformat.v4.new_output("execute_result", data={"text/plain": "<Figure size 640x480>"}),
+                    nbformat.v4.new_output("error", ename="CheckFailed", evalue="x is not answered yet",
+                                           traceback=[])]
+    unrun = nbformat.v4.new_code_cell("y")
+    problems = output_problems(nbformat.v4.new_notebook(cells=[cell, unrun]))
+    assert [p.split(":")[0] for p in problems] == ["cell 0 shows a TensorFlow log line", "cell 0 wrote to stderr",
+                                                   "cell 0 returned a figure that was not drawn (add %matplotlib "
+                                                   "inline to the first code cell)", "cell 0 raised CheckFailed",
+                                                   "cell 1 was not executed"]

@@ -37,14 +37,14 @@ def test_there_are_notebooks():
 def test_notebook_executes(path, monkeypatch, tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    from keras_recipes.labs.execute import output_problems
+    from keras_recipes.labs.execute import output_problems, run_client
 
     notebook = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
         notebook, km=_kernel(tmp_path, monkeypatch), timeout=300, startup_timeout=120,
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute()
+    run_client(client)
     # no error, no stderr (TensorFlow notices, foreign warnings), every figure drawn
     assert output_problems(notebook) == []
     for cell in filter(_is_check, notebook.cells):   # the solutions pass every check
@@ -89,6 +89,7 @@ def test_student_versions_hide_solutions_and_stop_at_the_first_check(monkeypatch
     """All student versions, each run up to its first check, in one kernel (cheap)."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
+    from keras_recipes.labs.execute import run_client
     from keras_recipes.labs.notebook import solution_lines, student_version
 
     combined, segments = nbformat.v4.new_notebook(), []
@@ -105,8 +106,8 @@ def test_student_versions_hide_solutions_and_stop_at_the_first_check(monkeypatch
         combined.cells.append(nbformat.v4.new_code_cell(f"import os; os.chdir({str(path.parent)!r})"))
         combined.cells += student.cells[:first + 1]
         segments.append((path.name, start, len(combined.cells) - 1))
-    nbclient.NotebookClient(combined, km=_kernel(tmp_path, monkeypatch), timeout=300,
-                            startup_timeout=120, allow_errors=True).execute()
+    run_client(nbclient.NotebookClient(combined, km=_kernel(tmp_path, monkeypatch), timeout=300,
+                                       startup_timeout=120, allow_errors=True))
     for name, start, check in segments:
         errors = [(i, o) for i in range(start, check + 1) if combined.cells[i].cell_type == "code"
                   for o in combined.cells[i].outputs if o.output_type == "error"]

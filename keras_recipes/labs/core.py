@@ -7,7 +7,13 @@ class CheckFailed(AssertionError):
     """An exercise's answer is missing or wrong; the message says why and gives a hint.
 
     Subclasses ``AssertionError`` so nbgrader's autograder scores it as a failed test.
+    In Jupyter it shows as one red line, the message, without a traceback
+    (IPython's ``_render_traceback_`` hook): the student's code is not at fault
+    in the check's frames.
     """
+
+    def _render_traceback_(self):
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 def require_answer(value, name, hint):

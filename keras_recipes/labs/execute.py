@@ -37,6 +37,7 @@ from keras_recipes.labs.notebook import METADATA_KEY
 
 PACKAGE = "keras_recipes"
 MAX_BYTES = 1_000_000  # committed notebooks stay under 1 MB
+_LOG_MARKS = ("WARNING:tensorflow:", "ERROR:tensorflow:")
 
 # appended as a last cell while executing, then removed: lists the keras_recipes files the kernel imported
 _IMPORTED_PROBE = (
@@ -127,6 +128,9 @@ def output_problems(notebook):
                 problems.append(f"cell {index} raised {output.get('ename')}: {output.get('evalue')}")
             elif kind == "stream" and output.get("name") == "stderr":
                 problems.append(f"cell {index} wrote to stderr: {output.get('text', '')[:200]!r}")
+            elif kind == "stream" and any(mark in output.get("text", "") for mark in _LOG_MARKS):
+                # TensorFlow's Python logger writes to stdout in an interactive kernel
+                problems.append(f"cell {index} shows a TensorFlow log line: {output.get('text', '')[:200]!r}")
             data = output.get("data", {})
             if str(data.get("text/plain", "")).startswith("<Figure") and "image/png" not in data:
                 problems.append(f"cell {index} returned a figure that was not drawn "
@@ -185,7 +189,7 @@ def execute_notebook(path, *, fast=False, timeout=1800, root=None, write=True):
     start = time.perf_counter()
     try:
         with _environment(fast, root):
-            _kernel_client(notebook, path, timeout, False, root).execute()
+            run_client(_kernel_client(notebook, path, timeout, False, root))
     except nbclient.exceptions.CellExecutionError as error:
         report.error = str(error).strip().splitlines()[-1][:300]
         return report
@@ -237,6 +241,15 @@ def _kernel_client(notebook, path, timeout, allow_errors, root):
     return client
 
 
+def run_client(client):
+    """``client.execute()``, then shut the kernel down (nbclient leaves a kernel it did not create running)."""
+    try:
+        return client.execute()
+    finally:
+        if client.km is not None and client.km.has_kernel:
+            client.km.shutdown_kernel(now=True)
+
+
 @dataclass
 class GradeReport:
     """What ``grade_notebook`` found: one ``(grade_id, points, earned, message)`` per check cell."""
@@ -281,7 +294,7 @@ def grade_notebook(path, *, fast=True, timeout=600, root=None):
     root = pathlib.Path(root).resolve() if root is not None else package_root()
     notebook = nbformat.read(path, as_version=4)
     with _environment(fast, root):
-        _kernel_client(notebook, path, timeout, True, root).execute()
+        run_client(_kernel_client(notebook, path, timeout, True, root))
     report = GradeReport(str(path))
     for cell in notebook.cells:
         grading = cell.get("metadata", {}).get("nbgrader", {})

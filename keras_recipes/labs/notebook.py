@@ -11,6 +11,7 @@ NotImplementedError()``, would stop the cell before the check could speak).
 """
 
 import copy
+import logging
 import os
 import re
 import warnings
@@ -19,6 +20,19 @@ import warnings
 _NOT_THE_STUDENTS = (
     "`shuffle=True` was passed",  # fit(dataset) always ignores shuffle; Keras warns on every call
 )
+# TensorFlow log lines (logger "tensorflow") about its own tracing: recipes that build several
+# models in a loop (the lottery's draws, a search's trials) retrace by design.
+_TF_LOG_NOT_THE_STUDENTS = ("triggered tf.function retracing",)
+
+
+class _DropLines(logging.Filter):
+    def __init__(self, texts):
+        super().__init__()
+        self.texts = texts
+
+    def filter(self, record):
+        message = record.getMessage()
+        return not any(text in message for text in self.texts)
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -30,13 +44,15 @@ METADATA_KEY = "keras_recipes"  # notebook metadata written by ``keras-recipes n
 
 
 def quiet():
-    """Silence TensorFlow's import-time notices and Keras's shuffle notice; call before importing keras.
+    """Silence TensorFlow's import-time notices and notices about Keras's own internals; call first.
 
     ``TF_CPP_MIN_LOG_LEVEL`` alone does not silence TensorFlow 2.21's oneDNN line:
     ``TF_ENABLE_ONEDNN_OPTS=0`` is needed too, and both must be set before
     TensorFlow is imported (ipykernel shows C-level stderr in the notebook, so
-    a late call cannot take the lines back). Real warnings about the
-    student's code still show.
+    a late call cannot take the lines back). Also hidden: Keras's
+    "``shuffle=True`` was passed" warning on every ``fit`` with a dataset,
+    and TensorFlow's retracing notice when a recipe builds models in a loop.
+    Real warnings about the student's code still show.
 
     >>> quiet(); "TF_CPP_MIN_LOG_LEVEL" in os.environ and "TF_ENABLE_ONEDNN_OPTS" in os.environ
     True
@@ -46,6 +62,9 @@ def quiet():
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     for text in _NOT_THE_STUDENTS:
         warnings.filterwarnings("ignore", message=text)
+    tf_logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _DropLines) for f in tf_logger.filters):
+        tf_logger.addFilter(_DropLines(_TF_LOG_NOT_THE_STUDENTS))
 
 
 def _nbgrader(cell):

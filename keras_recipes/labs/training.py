@@ -22,15 +22,21 @@ def check_warmup_steps(value, steps_per_epoch, epochs):
                  hint="schedules count optimizer steps (batches), not epochs")
 
 
-def reference_schedule():
-    """The curve exercise 3 plots: linear warmup 0 -> 0.1 over 100 steps, then cosine to 0 at step 1000."""
+def _reference_schedule():
     import keras
 
     return keras.optimizers.schedules.CosineDecay(0.0, 900, warmup_target=0.1, warmup_steps=100)
 
 
+def plot_curve_to_rebuild(steps=1000):
+    """Exercise 2's picture: the learning-rate curve the student rebuilds (a ``Figure``)."""
+    from keras_recipes.plots import plot_schedule
+
+    return plot_schedule({"the curve to rebuild": _reference_schedule()}, steps=steps)
+
+
 def check_schedule_matches(schedule, steps=1000):
-    """Exercise 3: ``schedule`` draws the same curve as ``reference_schedule()`` over ``steps`` steps."""
+    """Exercise 2: ``schedule`` draws the curve of ``plot_curve_to_rebuild()`` over ``steps`` steps."""
     __tracebackhide__ = True
     from keras_recipes.schedules import schedule_values
 
@@ -43,7 +49,7 @@ def check_schedule_matches(schedule, steps=1000):
     except Exception as error:  # a broken schedule: say so in one line, no framework traceback
         raise CheckFailed(f"evaluating schedule(step) failed: {type(error).__name__}: "
                           f"{str(error).splitlines()[0][:120]}. Hint: {hint}") from None
-    want = np.asarray(schedule_values(reference_schedule(), steps), dtype="float64")
+    want = np.asarray(schedule_values(_reference_schedule(), steps), dtype="float64")
     expect(abs(got.max() - want.max()) < 1e-3 * want.max(),
            f"the peak is {got.max():.3g}; the plotted curve peaks higher or lower.", "read the peak off the plot")
     expect(abs(int(got.argmax()) - int(want.argmax())) <= 2,
