@@ -92,11 +92,15 @@ def _cmd_notebooks(args):
     if args.action == "execute":
         reports = execute_notebooks(paths, fast=args.fast, timeout=args.timeout)
         return 0 if all(r.ok for r in reports) else 1
+    import nbformat
+
     stale = 0
     for path in paths:
         problems = stamp_problems(path)
         stale += bool(problems)
-        print(f"{path}: {'ok' if not problems else 'STALE'}")
+        stamp = nbformat.read(path, as_version=4).metadata.get("keras_recipes", {}).get("execution", {})
+        mode = "fast-mode outputs" if stamp.get("fast") else "full-run outputs"
+        print(f"{path}: {'ok, ' + mode if not problems else 'STALE'}")
         for problem in problems:
             print(f"    - {problem}")
     return 1 if stale else 0
