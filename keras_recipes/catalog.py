@@ -28,12 +28,13 @@ RECIPES = (
     ),
     Recipe(
         "Seed 004 warmup and the linear scaling rule: step the rate up each epoch or batch, then decay",
-        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, schedules.linear_scaling",
+        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, "
+        "schedules.cosine_decay(warmup_steps=), schedules.linear_scaling",
         "notebooks/02_learning_rate_schedules.ipynb",
     ),
     Recipe(
         "Seed 002/004 learning-rate schedules: step, cosine, linear, inverse sqrt, constant, restarts, one-cycle, cyclical",
-        "schedules.* (LearningRateSchedule), callbacks.LearningRateCosineDecay, plots.plot_schedule",
+        "schedules.* (LearningRateSchedule), plots.plot_schedule",
         "notebooks/02_learning_rate_schedules.ipynb",
     ),
     Recipe(

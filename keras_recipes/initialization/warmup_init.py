@@ -6,6 +6,8 @@ rate up after each epoch until it reaches the initial training rate, then
 trains on. The stepping is ``keras_recipes.callbacks.LearningRateWarmup``
 (``per="epoch"``); this module is the recipe around it: compile, warm up,
 train, in one call that returns the ``History`` (with the rate logged).
+The other warmups (per step, in front of any schedule) and when to use
+which: the table in ``keras_recipes.schedules``.
 """
 
 import keras
