@@ -1,7 +1,8 @@
 """The recipe catalogue: lecture diagram -> function -> notebook.
 
-``keras-recipes list`` prints it and the README's diagram table mirrors it
-(a test keeps the two in step). Only recipes that work are listed.
+``keras-recipes list`` prints it, and the README's diagram table is generated
+from it (``keras-recipes list --markdown``; a test compares every column).
+Only recipes that work are listed.
 """
 
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ RECIPES = (
         "notebooks/00_model_bundles.ipynb",
     ),
     Recipe(
-        "A1 Transfer Learning: pretrained backbone, freeze, new task, fine-tune (seeds 001-003)",
+        "A1 Transfer Learning: pretrained backbone, freeze, new task, fine-tune (seeds 001-003), decision table",
         "transfer.backbone / load_reference_backbone, transfer.freeze / unfreeze, "
         "transfer.fine_tune (train_head, train_top), transfer.LayerwiseOptimizer",
         "notebooks/01_transfer_learning.ipynb",
@@ -49,7 +50,8 @@ RECIPES = (
     ),
     Recipe(
         "Bottleneck features (seeds 001/003): input -> bottleneck once, train the task on saved features",
-        "keras_recipes.FeatureCache (extract / dataset / info / clear), keras_recipes.train_head_on_cache",
+        "cache.FeatureCache (extract / info / clear; CachedFeatures.dataset), cache.train_head_on_cache, "
+        "keras-recipes cache info / clear",
         "notebooks/03_bottleneck_caching.ipynb",
     ),
     Recipe(
@@ -69,3 +71,19 @@ RECIPES = (
         "notebooks/05_weight_initialization.ipynb",
     ),
 )
+
+
+TABLE_HEADER = "| diagram | functions | notebook |\n|---|---|---|"
+
+
+def markdown_table(recipes=RECIPES):
+    """The README's diagram table, one row per recipe: diagram | functions | notebook link.
+
+    >>> markdown_table().splitlines()[0]
+    '| diagram | functions | notebook |'
+    """
+    def cell(text):
+        return text.replace("|", "\\|")
+
+    rows = [f"| {cell(r.diagram)} | {cell(r.functions)} | [{r.notebook}]({r.notebook}) |" for r in recipes]
+    return "\n".join([TABLE_HEADER, *rows])
