@@ -1,7 +1,8 @@
 """The recipe catalogue: lecture diagram -> function -> notebook.
 
-``keras-recipes list`` prints it and the README's diagram table mirrors it
-(a test keeps the two in step). Only recipes that work are listed.
+``keras-recipes list`` prints it, and the README's diagram table is generated
+from it (``keras-recipes list --markdown``; a test compares every column).
+Only recipes that work are listed.
 """
 
 from dataclasses import dataclass
@@ -17,13 +18,14 @@ class Recipe:
 RECIPES = (
     Recipe(
         "Transfer Learning: one network, three doors (stem -> learner -> bottleneck -> task) [A1]",
-        "keras_recipes.ModelBundle (plot), zoo.vgg / zoo.resnet / zoo.mobilenet_v2, tasks.Classifier / Regressor, "
+        "keras_recipes.ModelBundle (.plot), zoo.vgg / zoo.resnet / zoo.mobilenet_v2, tasks.Classifier / Regressor, "
         "plots.plot_bundle",
         "notebooks/00_model_bundles.ipynb",
     ),
     Recipe(
         "Transfer Learning: bottleneck caching, frozen layers computed once, the task trained on saved features",
-        "keras_recipes.FeatureCache (extract / dataset / info / clear), keras_recipes.train_head_on_cache",
+        "cache.FeatureCache (extract / info / clear; CachedFeatures.dataset), cache.train_head_on_cache, "
+        "keras-recipes cache info / clear",
         "notebooks/01_bottleneck_caching.ipynb",
     ),
     Recipe(
@@ -35,12 +37,13 @@ RECIPES = (
     Recipe(
         "Training Neural Networks II: learning-rate schedules (step, cosine, linear, inverse sqrt, constant, "
         "restarts, one-cycle, cyclical)",
-        "schedules.* (LearningRateSchedule), callbacks.LearningRateCosineDecay, plots.plot_schedule",
+        "schedules.* (LearningRateSchedule), plots.plot_schedule",
         "notebooks/03_learning_rate_schedules.ipynb",
     ),
     Recipe(
         "Training: warmup and the linear scaling rule (step the rate up each epoch or batch, then decay)",
-        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, schedules.linear_scaling",
+        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, "
+        "schedules.cosine_decay(warmup_steps=), schedules.linear_scaling",
         "notebooks/03_learning_rate_schedules.ipynb",
     ),
     Recipe(
@@ -71,3 +74,19 @@ RECIPES = (
         "notebooks/05_weight_initialization.ipynb",
     ),
 )
+
+
+TABLE_HEADER = "| diagram | functions | notebook |\n|---|---|---|"
+
+
+def markdown_table(recipes=RECIPES):
+    """The README's diagram table, one row per recipe: diagram | functions | notebook link.
+
+    >>> markdown_table().splitlines()[0]
+    '| diagram | functions | notebook |'
+    """
+    def cell(text):
+        return text.replace("|", "\\|")
+
+    rows = [f"| {cell(r.diagram)} | {cell(r.functions)} | [{r.notebook}]({r.notebook}) |" for r in recipes]
+    return "\n".join([TABLE_HEADER, *rows])
