@@ -59,11 +59,13 @@ def test_committed_outputs_are_fresh(path):
     Stale after a change to the notebook or to a module it imports: rerun
     ``keras-recipes notebooks execute NOTEBOOK`` (full run) and commit.
     """
-    pytest.importorskip("nbformat")
+    nbformat = pytest.importorskip("nbformat")
     from keras_recipes.labs.execute import MAX_BYTES, stamp_problems
 
     assert stamp_problems(path) == []
     assert path.stat().st_size < MAX_BYTES
+    stamp = nbformat.read(path, as_version=4).metadata["keras_recipes"]["execution"]
+    assert stamp["fast"] is False, "committed outputs come from a full run (no --fast)"
 
 
 def test_every_notebook_is_a_lab_in_the_house_format():

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import shutil
 import sys
 import tempfile
@@ -191,7 +192,7 @@ def execute_notebook(path, *, fast=False, timeout=1800, root=None, write=True):
         with _environment(fast, root):
             run_client(_kernel_client(notebook, path, timeout, False, root))
     except nbclient.exceptions.CellExecutionError as error:
-        report.error = str(error).strip().splitlines()[-1][:300]
+        report.error = re.sub(r"\x1b\[[0-9;]*m", "", str(error).strip().splitlines()[-1])[:300]
         return report
     except Exception as error:  # a dead kernel or a timeout: report it, go on with the next notebook
         report.error = f"{type(error).__name__}: {str(error).strip()[:300]}"

@@ -33,18 +33,25 @@ def check_fraction_below(value, low=1e-4, high=1e-1, threshold=1e-2):
                  hint="log-uniform: count decades, not numbers")
 
 
-def check_best_trial(trial_id, result):
-    """Exercise 3: the trial with the best validation score over all rounds (never the test split)."""
+def check_best_trial(trial, result):
+    """Exercise 3: ``(round, trial_id)`` of the best validation score over all rounds (never the test split).
+
+    Trial ids restart in every round, so a trial is named by its round and its id.
+    """
     __tracebackhide__ = True
     hint = f"the objective is {result.objective} ({result.direction}imise it); look at every round"
-    require_answer(trial_id, "best_trial_id", hint)
+    require_answer(trial, "best_trial", hint)
+    expect(isinstance(trial, (tuple, list)) and len(trial) == 2,
+           f"best_trial must be a pair (round, trial_id); received {trial!r}.",
+           "trial ids restart in every round: give the round too, e.g. (1, '2')")
+    round_, trial_id = int(trial[0]), str(trial[1])
+    matches = [t for t in result.trials if t["round"] == round_ and str(t["trial_id"]) == trial_id]
+    expect(bool(matches), f"best_trial = {tuple(trial)!r} is not a trial of this search.",
+           "copy the round and trial columns of one row of the table")
+    chosen = matches[0]
     scored = [t for t in result.trials if t["score"] == t["score"]]
     pick = max if result.direction == "max" else min
     best = pick(scored, key=lambda t: t["score"])
-    ids = {str(t["trial_id"]) for t in result.trials}
-    expect(str(trial_id) in ids, f"best_trial_id = {trial_id!r} is not a trial of this search.",
-           "copy a trial id from the table")
-    chosen = next(t for t in result.trials if str(t["trial_id"]) == str(trial_id))
-    expect(chosen["score"] == best["score"], f"trial {trial_id} scored {chosen['score']:.4f}; "
+    expect(chosen["score"] == best["score"], f"round {round_} trial {trial_id} scored {chosen['score']:.4f}; "
            "another trial did better.", hint)
-    passed(f"trial {trial_id}, {result.objective} = {chosen['score']:.4f} (round {chosen['round']})")
+    passed(f"round {round_} trial {trial_id}, {result.objective} = {chosen['score']:.4f}")
