@@ -23,7 +23,7 @@ from keras_recipes.data_centric.active_learning import (
 from keras_recipes.data_centric.adversarial_debiasing import (
     DebiasingResult, GradientReversal, adversarial_debiasing, debiasing_tradeoff)
 from keras_recipes.data_centric.bias_surrogate import SurrogateResult, surrogate_check
-
+from keras_recipes.data_centric.data_valuation import DataValuationResult, dvrl
 from keras_recipes.data_centric.query_strategies import STRATEGIES
 
 __all__ = [

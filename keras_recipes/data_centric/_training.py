@@ -1,10 +1,10 @@
 """Small, fast training helpers shared by the data-centric loops (private).
 
 These loops retrain the same small model hundreds of times. ``Model.fit``
-costs ~0.1 s per epoch in fixed overhead on CPU and ``train_on_batch`` tens
-of ms per call on JAX, so a retraining here is ONE ``fit`` epoch over
-``steps`` batches of one fixed shape drawn with replacement: the train
-function is traced once per model and reused, on every backend.
+pays a per-call set-up on TensorFlow and ``train_on_batch`` tens of ms per
+call on JAX, so a retraining here is ``steps`` batches of one fixed shape
+drawn with replacement (``train_on_batch`` on TensorFlow, one ``fit`` epoch on
+JAX): the train function is traced once per model and reused.
 Between rounds a model is reset to its initial weights and optimizer state
 instead of being rebuilt (rebuilding would re-trace).
 """
@@ -66,18 +66,45 @@ class Retrainer:
     def fit(self, x, y, steps, *, seed=0, sample_weight=None, reset=True):
         """``steps`` updates on batches drawn with replacement from ``(x, y)``; returns the mean loss.
 
-        All batches are drawn up front and passed to one ``fit`` epoch of
-        ``steps`` full batches (one shape, no per-epoch overhead); ``y`` may
-        be an array or a dict of arrays (one per named output).
+        All batches are drawn up front, one shape; on JAX they go to one
+        ``fit`` epoch (its ``train_on_batch`` syncs state every call), on the
+        other backends to ``train_on_batch`` (their ``fit`` pays a data-adapter
+        set-up per call). ``y`` may be an array or a dict of arrays.
         """
         if reset:
             self.reset()
+        import keras
+
         idx = np.random.default_rng(seed).integers(0, len(x), size=steps * self.batch_size)
         ys = {k: v[idx] for k, v in y.items()} if isinstance(y, dict) else y[idx]
         sw = None if sample_weight is None else sample_weight[idx]
-        history = self.model.fit(x[idx], ys, sample_weight=sw, batch_size=self.batch_size, epochs=1,
-                                 shuffle=False, verbose=0)
-        return float(history.history["loss"][-1])
+        if keras.backend.backend() == "jax":
+            history = self.model.fit(x[idx], ys, sample_weight=sw, batch_size=self.batch_size, epochs=1,
+                                     shuffle=False, verbose=0)
+            return float(history.history["loss"][-1])
+        loss, b = float("nan"), self.batch_size
+        for i in range(0, len(idx), b):
+            yb = {k: v[i:i + b] for k, v in ys.items()} if isinstance(ys, dict) else ys[i:i + b]
+            out = self.model.train_on_batch(x[idx[i:i + b]], yb, sample_weight=None if sw is None else sw[i:i + b])
+            loss = out[0] if isinstance(out, (list, tuple)) else out
+        return float(loss)
+
+
+    def fit_full_batch(self, x, y, steps, *, sample_weight=None, reset=True):
+        """``steps`` full-batch updates on all of ``(x, y)`` (deterministic given the data)."""
+        import keras
+
+        if reset:
+            self.reset()
+        if keras.backend.backend() == "jax":
+            reps = lambda a: None if a is None else np.concatenate([a] * steps)  # noqa: E731
+            history = self.model.fit(reps(x), reps(y), sample_weight=reps(sample_weight), batch_size=len(x),
+                                     epochs=1, shuffle=False, verbose=0)
+            return float(history.history["loss"][-1])
+        loss = float("nan")
+        for _ in range(steps):
+            loss = self.model.train_on_batch(x, y, sample_weight=sample_weight)
+        return float(loss)
 
 
 def dense_classifier(num_features, num_classes, hidden_units=32, learning_rate=1e-2, seed=0,

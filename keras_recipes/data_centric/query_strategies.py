@@ -24,8 +24,10 @@ tested in isolation:
   everything labelled or picked so far (a standard diversity baseline).
 * ``atlas``: active transfer learning for adaptive sampling: a second small
   model on the hidden features learns, on validation data, where the first
-  model is wrong; pool items it predicts wrong are sampled, a few at a time,
-  each pick assumed wrong and added to its training data before the next.
+  model is wrong; pool items it predicts wrong are sampled, a few at a time;
+  each pick is added to its training data as "correct" before the next
+  (once labelled it will be training data, which the model gets right), so
+  one round does not spend its budget on one region.
 
 >>> import numpy as np
 >>> probs = np.array([[0.9, 0.1], [0.55, 0.45], [0.7, 0.3]])
@@ -183,9 +185,14 @@ def atlas_indices(hidden_pool, hidden_validation, wrong, n, *, adaptive_steps=5,
     sigmoid)) is trained on the validation items, label 1 where the
     classifier was wrong. Then, ``adaptive_steps`` times: score the pool
     items not yet picked, take the next ``ceil(n / adaptive_steps)`` with the
-    highest predicted error, *assume they are wrong* (append them to the error
-    model's training data with label 1) and refit for ``refit_steps`` before
-    the next pick, so one round does not spend its budget on one region.
+    highest predicted error, and refit for ``refit_steps`` with them appended
+    to the error model's training data as *correct* (label 0), before the
+    next pick. This is Munro's ATLAS (Human-in-the-Loop Machine Learning,
+    5.4): a sampled item will be labelled and trained on, and a model is
+    usually right on its own training items, so the region it came from
+    stops looking like an error and the next picks go elsewhere. (Adding
+    them as *wrong* would do the opposite and pile the round's budget into
+    the region already picked.)
 
     Args:
         hidden_pool, hidden_validation: 2-D hidden features.
@@ -223,7 +230,7 @@ def atlas_indices(hidden_pool, hidden_validation, wrong, n, *, adaptive_steps=5,
         picked.extend(take.tolist())
         available[take] = False
         x = np.concatenate([x, pool_s[take]])
-        y = np.concatenate([y, np.ones((len(take), 1), dtype="float32")])
+        y = np.concatenate([y, np.zeros((len(take), 1), dtype="float32")])
     return np.asarray(picked, dtype=np.int64)
 
 
