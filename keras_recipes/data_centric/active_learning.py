@@ -149,13 +149,34 @@ def _arrays(data):
     return {k: (np.asarray(arrays[k][0]), np.asarray(arrays[k][1])) for k in ("train", "validation", "test")}
 
 
+def load_reference_encoder(num_classes):
+    """The shipped reference backbone (digits 0-4) with a new ``num_classes`` task, as a ModelBundle.
+
+    The same file ``transfer.backbone("reference")`` loads; read here directly
+    because a theme folder does not import another theme (the layout rule).
+    """
+    import pathlib
+
+    import keras
+
+    from keras_recipes.bundle import ModelBundle
+    from keras_recipes.tasks import Classifier
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "data" / "reference_backbone.keras"
+    if not path.is_file():
+        raise FileNotFoundError(f"the shipped reference backbone {path} is missing; regenerate it with "
+                                "`python -m keras_recipes.transfer.reference` or pass encoder=<a ModelBundle>")
+    return ModelBundle.from_model(keras.saving.load_model(path, compile=False)).with_task(
+        Classifier(num_classes=num_classes))
+
+
 def _resolve_encoder(encoder, num_classes):
     if encoder is None:
         return None
-    if encoder == "reference":
-        from keras_recipes.transfer import backbone
-
-        return backbone("reference", num_classes=num_classes)
+    if isinstance(encoder, str):
+        if encoder != "reference":
+            raise ValueError(f"encoder must be 'reference', a ModelBundle or None; received: encoder={encoder!r}")
+        return load_reference_encoder(num_classes)
     from keras_recipes.checks import require_bundle
 
     return require_bundle("encoder", encoder)
