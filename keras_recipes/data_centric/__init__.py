@@ -18,8 +18,9 @@ The synthetic tabular data of A14/A15 live one floor down, in
 ``keras_recipes.datasets.tabular_bias``.
 """
 
+from keras_recipes.data_centric._training import cached_features
 from keras_recipes.data_centric.active_learning import (
-    ActiveLearningResult, Oracle, active_learning, learning_curve_area)
+    ActiveLearningResult, Oracle, active_learning, learning_curve_area, load_reference_encoder)
 from keras_recipes.data_centric.adversarial_debiasing import (
     DebiasingResult, GradientReversal, adversarial_debiasing, debiasing_tradeoff)
 from keras_recipes.data_centric.bias_surrogate import SurrogateResult, surrogate_check
@@ -28,6 +29,6 @@ from keras_recipes.data_centric.query_strategies import STRATEGIES
 
 __all__ = [
     "ActiveLearningResult", "DataValuationResult", "DebiasingResult", "GradientReversal", "Oracle",
-    "STRATEGIES", "SurrogateResult", "active_learning", "adversarial_debiasing", "debiasing_tradeoff",
-    "dvrl", "learning_curve_area", "surrogate_check",
+    "STRATEGIES", "SurrogateResult", "active_learning", "adversarial_debiasing", "cached_features",
+    "debiasing_tradeoff", "dvrl", "learning_curve_area", "load_reference_encoder", "surrogate_check",
 ]

@@ -8,8 +8,9 @@ is its validation performance minus a moving-average baseline; REINFORCE
 updates the estimator (raise the log-probability of the sampled selection
 when the reward is positive, lower it when negative). After training, the
 estimator's probability for an example is its value. Following DVRL (Yoon,
-Arik & Pfister, 2020), the estimator sees the example's features, its
-(one-hot) label and the *predictor's error* on it, where that predictor is
+Arik & Pfister, 2020), the estimator sees the example's (one-hot) label and
+the *predictor's error* on it, and optionally its features (see
+``estimator_features``), where that predictor is
 first fitted on the clean validation data (DVRL's ``y_hat``): a noisy label
 disagrees with it. Everything runs on cached bottleneck features, so an
 iteration is a few hundred small head steps on CPU.
@@ -146,9 +147,9 @@ def _check_xy(name, pair):
     return x.reshape(len(x), -1), y.astype(np.int64)
 
 
-def dvrl(train, validation, *, num_classes=None, iterations=150, batch_size=256, inner_steps=40,
-         predictor_hidden=0, predictor_learning_rate=5e-2, estimator_hidden=64, estimator_learning_rate=5e-3, baseline_window=20,
-         noisy=None, seed=0, verbose=1, estimator_features=True):
+def dvrl(train, validation, *, num_classes=None, iterations=200, batch_size=256, inner_steps=40,
+         predictor_hidden=0, predictor_learning_rate=5e-2, estimator_hidden=16, estimator_learning_rate=1e-2,
+         baseline_window=20, estimator_features=False, noisy=None, seed=0, verbose=1):
     """Value every training example with DVRL: predictor + estimator + selector + REINFORCE.
 
     ```python
@@ -171,7 +172,7 @@ def dvrl(train, validation, *, num_classes=None, iterations=150, batch_size=256,
             features) and their possibly noisy integer labels.
         validation: ``(x, y)`` clean validation data (the reward's judge).
         num_classes: label count (default: ``max label + 1``).
-        iterations: REINFORCE updates (default 150).
+        iterations: REINFORCE updates (default 200).
         batch_size: training examples scored, sampled and trained on per
             iteration (default 256; the predictor's selection is weighted 0/1).
         inner_steps: full-batch predictor updates on each selection, from the
@@ -180,8 +181,15 @@ def dvrl(train, validation, *, num_classes=None, iterations=150, batch_size=256,
         predictor_hidden: hidden units of the predictor (default 0: logistic
             regression on the features); ``predictor_learning_rate`` its Adam
             rate (default 5e-2).
-        estimator_hidden: width of the estimator's two hidden layers (default 64).
-        estimator_learning_rate: its Adam rate (default 5e-3).
+        estimator_hidden: width of the estimator's two hidden layers (default 16).
+        estimator_learning_rate: its Adam rate (default 1e-2).
+        estimator_features: also give the estimator the example's features,
+            as DVRL does (default False). With a few hundred REINFORCE
+            iterations on a few hundred examples, a 64-wide feature input lets
+            the estimator fit the reward's noise example by example: on digits
+            5-9 with 30% flipped labels (seed 0, 200 iterations) the values
+            found the flipped labels with ROC AUC 0.88 from label + error
+            alone, ~0.55 with the features added. Turn it on for long runs.
         baseline_window: the moving-average baseline forgets with rate
             ``1 / baseline_window`` (default 20).
         noisy: optional mask of known-noisy examples, kept for the report.
@@ -220,7 +228,8 @@ def dvrl(train, validation, *, num_classes=None, iterations=150, batch_size=256,
     trainer = Retrainer(predictor, batch_size=min(64, batch_size))
     trainer.fit(x_val, y_val, 4 * inner_steps, seed=seed)
     error = np.abs(eye[y_train] - predict(predictor, x_train))
-    estimator_input = np.concatenate([x_train * float(estimator_features), eye[y_train], error], axis=1).astype("float32")
+    parts = ([x_train] if estimator_features else []) + [eye[y_train], error]
+    estimator_input = np.concatenate(parts, axis=1).astype("float32")
 
     def performance():
         probs = np.clip(predict(predictor, x_val), 1e-7, 1.0)
