@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from keras_recipes.checks import require_positive_int, require_positive_number
+from keras_recipes.checks import require_choice, require_positive_int, require_positive_number
 from keras_recipes.plots import save_figure
 
 
@@ -47,7 +47,7 @@ class DataValuationResult:
     Attributes:
         values: (n,) selection probability of each training example (its value).
         rewards: per-iteration reward (validation performance minus baseline).
-        performance: per-iteration validation performance (negative cross-entropy).
+        performance: per-iteration validation performance (``metric``).
         noisy: optional boolean mask of known-noisy examples (for the table and plot).
     """
 
@@ -92,7 +92,7 @@ class DataValuationResult:
         left.set_title("A12 DVRL: value per example")
         right.plot(self.performance, lw=1)
         right.set_xlabel("iteration")
-        right.set_ylabel("validation performance (-cross-entropy)")
+        right.set_ylabel("validation performance")
         return save_figure(fig, path)
 
 
@@ -130,7 +130,8 @@ def _estimator(num_inputs, hidden_units, learning_rate, seed):
     inputs = keras.Input((num_inputs,), name="example")
     x = keras.layers.Dense(hidden_units, activation="relu", kernel_initializer=init(seed), name="hidden_1")(inputs)
     x = keras.layers.Dense(hidden_units, activation="relu", kernel_initializer=init(seed + 1), name="hidden_2")(x)
-    outputs = keras.layers.Dense(1, activation="sigmoid", kernel_initializer=init(seed + 2), name="value")(x)
+    # zero output layer: every example starts at value 0.5, so the direction is learned, not drawn
+    outputs = keras.layers.Dense(1, activation="sigmoid", kernel_initializer="zeros", name="value")(x)
     model = keras.Model(inputs, outputs, name="data_value_estimator")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=reinforce_loss())
     return model
@@ -149,7 +150,7 @@ def _check_xy(name, pair):
 
 def dvrl(train, validation, *, num_classes=None, iterations=200, batch_size=256, inner_steps=40,
          predictor_hidden=0, predictor_learning_rate=5e-2, estimator_hidden=16, estimator_learning_rate=1e-2,
-         baseline_window=20, estimator_features=False, noisy=None, seed=0, verbose=1):
+         baseline_window=20, metric="accuracy", estimator_features=False, noisy=None, seed=0, verbose=1):
     """Value every training example with DVRL: predictor + estimator + selector + REINFORCE.
 
     ```python
@@ -192,6 +193,12 @@ def dvrl(train, validation, *, num_classes=None, iterations=200, batch_size=256,
             alone, ~0.55 with the features added. Turn it on for long runs.
         baseline_window: the moving-average baseline forgets with rate
             ``1 / baseline_window`` (default 20).
+        metric: the validation performance the reward is made of:
+            ``"accuracy"`` (default) or ``"log_likelihood"`` (mean log
+            probability of the true class). Beware the second with symmetric
+            label noise: noisy labels act like label smoothing and make a
+            briefly trained predictor *better calibrated*, so the reward can
+            favour the flipped examples.
         noisy: optional mask of known-noisy examples, kept for the report.
         seed: seed of everything random.
         verbose: 0 silent, 1 progress bar.
@@ -214,6 +221,7 @@ def dvrl(train, validation, *, num_classes=None, iterations=200, batch_size=256,
     batch_size = min(require_positive_int("batch_size", batch_size), len(x_train))
     inner_steps = require_positive_int("inner_steps", inner_steps)
     baseline_window = require_positive_number("baseline_window", baseline_window)
+    require_choice("metric", metric, ("accuracy", "log_likelihood"))
     require_positive_number("estimator_learning_rate", estimator_learning_rate)
     if noisy is not None and len(noisy) != len(x_train):
         raise ValueError(f"noisy must mark each of the {len(x_train)} training examples; received {len(noisy)}")
@@ -229,10 +237,15 @@ def dvrl(train, validation, *, num_classes=None, iterations=200, batch_size=256,
     trainer.fit(x_val, y_val, 4 * inner_steps, seed=seed)
     error = np.abs(eye[y_train] - predict(predictor, x_train))
     parts = ([x_train] if estimator_features else []) + [eye[y_train], error]
-    estimator_input = np.concatenate(parts, axis=1).astype("float32")
+    # centred columns: "more data helps" pushes every selection probability up a little each
+    # iteration; on uncentred inputs that uniform push grows the weights of large inputs (the
+    # noisy examples' large errors) and the values come out inverted
+    estimator_input = standardize(np.concatenate(parts, axis=1))[0].astype("float32")
 
     def performance():
         probs = np.clip(predict(predictor, x_val), 1e-7, 1.0)
+        if metric == "accuracy":
+            return float(np.mean(probs.argmax(axis=1) == y_val))
         return float(np.mean(np.log(probs[np.arange(len(y_val)), y_val])))
 
     trainer.fit_full_batch(x_train[:batch_size], y_train[:batch_size], inner_steps,
@@ -247,7 +260,10 @@ def dvrl(train, validation, *, num_classes=None, iterations=200, batch_size=256,
         selection = (rng.random(batch_size) < probs).astype("float32")
         if selection.sum() == 0:
             selection[rng.integers(batch_size)] = 1.0
-        trainer.fit_full_batch(x_train[batch], y_train[batch], inner_steps, sample_weight=selection)
+        # weights sum to the batch size: the predictor fits the *mean* loss of the subset, so a larger
+        # subset is not a larger step (else the reward would mostly count the selected examples)
+        trainer.fit_full_batch(x_train[batch], y_train[batch], inner_steps,
+                               sample_weight=selection * (batch_size / selection.sum()))
         perf = performance()
         reward = perf - baseline
         target = np.stack([selection, np.full(batch_size, reward, dtype="float32")], axis=1)
