@@ -146,13 +146,13 @@ def main(argv=None):
         args.al_seeds, args.seeds, args.strategies = 2, 1, ["random", "margin"]
         args.rounds, args.per_round, args.steps = 1, 5, 20
         args.dvrl_iterations, args.rows, args.bias_steps = 3, 400, 30
-    start = time.time()
+    start, cpu_start = time.time(), time.process_time()
     with tempfile.TemporaryDirectory() as cache_dir:
         headline = active_learning_part(args, cache_dir)
         headline.update(dvrl_part(args, cache_dir))
     headline.update(bias_part(args))
     headline.update({"al_seeds": args.al_seeds, "seeds": args.seeds, "seconds": round(time.time() - start, 1),
-                     "smoke": args.smoke})
+                     "cpu_seconds": round(time.process_time() - cpu_start, 1), "smoke": args.smoke})
     print(json.dumps(headline))
 
 
