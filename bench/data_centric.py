@@ -140,6 +140,8 @@ def main(argv=None):
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--bias-steps", type=int, default=600)
     parser.add_argument("--adversary-weight", type=float, default=4.0)
+    parser.add_argument("--parts", nargs="+", choices=("al", "dvrl", "bias"), default=["al", "dvrl", "bias"],
+                        help="which parts to run (default all; e.g. run them as separate processes)")
     parser.add_argument("--smoke", action="store_true", help="seconds-long run for CI")
     args = parser.parse_args(argv)
     if args.smoke:
@@ -147,10 +149,14 @@ def main(argv=None):
         args.rounds, args.per_round, args.steps = 1, 5, 20
         args.dvrl_iterations, args.rows, args.bias_steps = 3, 400, 30
     start, cpu_start = time.time(), time.process_time()
+    headline = {}
     with tempfile.TemporaryDirectory() as cache_dir:
-        headline = active_learning_part(args, cache_dir)
-        headline.update(dvrl_part(args, cache_dir))
-    headline.update(bias_part(args))
+        if "al" in args.parts:
+            headline.update(active_learning_part(args, cache_dir))
+        if "dvrl" in args.parts:
+            headline.update(dvrl_part(args, cache_dir))
+    if "bias" in args.parts:
+        headline.update(bias_part(args))
     headline.update({"al_seeds": args.al_seeds, "seeds": args.seeds, "seconds": round(time.time() - start, 1),
                      "cpu_seconds": round(time.process_time() - cpu_start, 1), "smoke": args.smoke})
     print(json.dumps(headline))

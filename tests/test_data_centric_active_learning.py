@@ -99,7 +99,7 @@ def _blobs(seed=0):
 
 def test_loop_grows_the_labelled_set_by_the_budget_and_never_asks_twice():
     result = active_learning(_blobs(), strategies=("random", "least_confidence", "k_center_greedy", "atlas"),
-                             encoder=None, initial=6, per_round=5, rounds=3, steps=60, verbose=0)
+                             encoder=None, initial=6, per_round=5, rounds=3, steps=40, verbose=0)
     for name, (labels, accuracy) in result.curves.items():
         assert labels.tolist() == [6, 11, 16, 21]
         asked = np.concatenate(result.picks[name])
@@ -128,7 +128,9 @@ def test_loop_validates_its_arguments():
                         verbose=0)
 
 
+@pytest.mark.slow
 def test_default_loop_runs_on_cached_reference_features(tmp_path):
+    """The default path: reference backbone -> FeatureCache -> head (slow: loads and runs the backbone)."""
     from keras_recipes.datasets import load_digits
 
     data = load_digits(image_size=16, classes=(5, 6, 7, 8, 9), seed=0)
