@@ -29,7 +29,6 @@ _LAZY = {
     "schedules": "keras_recipes.schedules",
     "callbacks": "keras_recipes.callbacks",
     "LearningRateWarmup": "keras_recipes.callbacks",
-    "LearningRateCosineDecay": "keras_recipes.callbacks",
     "SnapshotEnsemble": "keras_recipes.callbacks",
     "UpdateRatioMonitor": "keras_recipes.callbacks",
     "average_predictions": "keras_recipes.callbacks",

@@ -213,12 +213,6 @@ class FeatureCache:
             expected_content=None if data_version is not None else content, verbose=verbose)
         return CachedFeatures(path, manifest)
 
-    def dataset(self, encoder, dataset, *, batch_size=32, shuffle=True, **extract_kwargs):
-        """Shortcut: ``extract(encoder, dataset, ...).dataset(batch_size, shuffle=shuffle)``."""
-        seed = extract_kwargs.get("seed", 0)
-        return self.extract(encoder, dataset, batch_size=batch_size, **extract_kwargs).dataset(
-            batch_size, shuffle=shuffle, seed=seed)
-
     def info(self):
         """One dict per entry: key, encoder name, examples, copies, complete, bytes, path.
 
