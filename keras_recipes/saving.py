@@ -12,6 +12,7 @@ CUSTOM_OBJECT_MODULES = (
     "keras_recipes.layers",
     "keras_recipes.schedules",
     "keras_recipes.transfer",
+    "keras_recipes.data_centric.adversarial_debiasing",
 )
 
 
