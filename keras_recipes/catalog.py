@@ -74,23 +74,23 @@ RECIPES = (
         "notebooks/05_weight_initialization.ipynb",
     ),
     Recipe(
-        "Seed 001 Active Transfer Learning: uncertainty sampling, diversity sampling with a neural network, ATLAS",
+        "Active Transfer Learning: uncertainty sampling, diversity sampling with a neural network, ATLAS [seed 001]",
         "data_centric.active_learning (Oracle, learning curves + areas), data_centric.query_strategies "
         "(random, least_confidence, margin, entropy, diversity, k_center_greedy, atlas)",
         "notebooks/30_active_learning.ipynb",
     ),
     Recipe(
-        "A12 Data Validation (RL): predictor + data value estimator, selector, reward updates the values",
+        "Data Validation (RL): predictor + data value estimator, selector, reward updates the values [A12]",
         "data_centric.dvrl (values per example, noise_detection_auc)",
         "notebooks/31_data_valuation_and_bias.ipynb",
     ),
     Recipe(
-        "A14 Unseen Covariant (Surrogate): train without the bias feature, a logistic surrogate predicts it from the score",
+        "Unseen Covariant (Surrogate): train without the bias feature, a logistic surrogate predicts it from the score [A14]",
         "data_centric.surrogate_check, datasets.make_tabular_bias",
         "notebooks/31_data_valuation_and_bias.ipynb",
     ),
     Recipe(
-        "A15 Unseen Covariant (Adversarial): regressor minimises its loss while maximising the adversary's",
+        "Unseen Covariant (Adversarial): regressor minimises its loss while maximising the adversary's [A15]",
         "data_centric.adversarial_debiasing / debiasing_tradeoff, data_centric.GradientReversal",
         "notebooks/31_data_valuation_and_bias.ipynb",
     ),
