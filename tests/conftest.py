@@ -33,3 +33,9 @@ def pytest_collection_modifyitems(config, items):
             doc = (getattr(item.function, "__doc__", None) or "").strip().splitlines()
             reason = doc[0] if doc else "marked tensorflow_only"
             item.add_marker(pytest.mark.skip(reason=f"TensorFlow only (backend is {backend}): {reason}"))
+
+
+def pytest_report_header(config):
+    import keras
+
+    return f"keras {keras.__version__}, backend: {keras.backend.backend()}"
