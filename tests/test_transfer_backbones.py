@@ -106,7 +106,7 @@ ROUNDTRIP = textwrap.dedent("""
         x = np.load(f"{folder}/{name}_x.npy")
         report[name] = {
             "gap": float(np.max(np.abs(model.predict(x, verbose=0) - np.load(f"{folder}/{name}_y.npy")))),
-            "door_gap": float(np.max(np.abs(bundle.head(bundle.encoder(x)) - model(x)))),
+            "door_gap": float(np.max(np.abs(keras.ops.convert_to_numpy(bundle.head(bundle.encoder(x)) - model(x))))),
             "optimizer": type(getattr(model, "optimizer", None)).__name__,
             "multipliers": getattr(getattr(model, "optimizer", None), "multipliers", None),
         }
