@@ -132,3 +132,24 @@ def check_dataset(model, dataset):
         raise ValueError(
             f"dataset images have shape {got} but the model expects {expected}{hint}"
         )
+
+
+def require_dataset(name, value, what="a batched tf.data.Dataset of (x, y)"):
+    """Raise ``TypeError`` unless ``value`` is a ``tf.data.Dataset``.
+
+    Told by what a dataset has (``element_spec``, ``repeat``, ``take``,
+    ``as_numpy_iterator``) rather than by ``isinstance``, so recipes need no
+    TensorFlow import to validate their input pipeline on JAX or PyTorch.
+
+    >>> require_dataset("data", [1, 2])
+    Traceback (most recent call last):
+    TypeError: data must be a batched tf.data.Dataset of (x, y); received: list
+    """
+    if not all(hasattr(value, a) for a in ("element_spec", "repeat", "take", "as_numpy_iterator")):
+        raise TypeError(f"{name} must be {what}; received: {type(value).__name__}")
+    return value
+
+
+def is_tensor_spec(spec):
+    """True for a dense tensor's spec (``tf.TensorSpec``), not a ragged/sparse one or a nest."""
+    return type(spec).__name__ == "TensorSpec" and hasattr(spec, "shape") and hasattr(spec, "dtype")

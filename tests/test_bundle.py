@@ -6,6 +6,7 @@ import textwrap
 
 import keras
 import numpy as np
+from keras.ops import convert_to_numpy as to_np  # torch outputs need detaching
 import pytest
 
 from keras_recipes import Classifier, ModelBundle, Regressor, zoo
@@ -28,7 +29,7 @@ def images(n=6, shape=(16, 16, 1), seed=0):
 def test_head_of_encoder_equals_model(name):
     bundle = small(name, num_classes=3)
     x = images()
-    np.testing.assert_allclose(bundle.head(bundle.encoder(x)), bundle.model(x), atol=1e-6)
+    np.testing.assert_allclose(to_np(bundle.head(bundle.encoder(x))), to_np(bundle.model(x)), atol=1e-6)
 
 
 @pytest.mark.parametrize("pooling", ["avg", "max", "flatten"])
@@ -37,7 +38,7 @@ def test_encoder_output_is_the_bottleneck_layer(pooling):
     assert bundle.encoder.layers[-1].name == "bottleneck"
     probe = keras.Model(bundle.encoder.input, bundle.encoder.get_layer("bottleneck").output)
     x = images()
-    np.testing.assert_array_equal(probe(x), bundle.encoder(x))
+    np.testing.assert_array_equal(to_np(probe(x)), to_np(bundle.encoder(x)))
 
 
 def test_pooling_none_bottleneck_is_last_conv_activation():
@@ -56,14 +57,14 @@ def test_views_share_variables():
     assert model_head is bundle.head
     assert bundle.model.get_layer("encoder") is bundle.encoder
     x = images()
-    before = np.asarray(bundle.model(x))
+    before = to_np(bundle.model(x))
     kernel = bundle.head.get_layer("predictions").kernel
     kernel.assign(np.random.default_rng(1).normal(size=kernel.shape))  # a change via the head ...
-    after = np.asarray(bundle.model(x))
+    after = to_np(bundle.model(x))
     assert not np.allclose(before, after)  # ... shows in the end-to-end model
     conv = bundle.encoder.get_layer("stem_conv").kernel
     conv.assign(conv * 0)  # zeroing the stem through the encoder
-    np.testing.assert_allclose(bundle.encoder(x), 0, atol=1e-6)
+    np.testing.assert_allclose(to_np(bundle.encoder(x)), 0, atol=1e-6)
 
 
 def test_training_the_head_trains_the_model():
@@ -85,7 +86,7 @@ def test_with_task_shares_encoder_and_builds_new_head():
     assert new.model.output.shape == (None, 5)
     assert bundle.model.output.shape == (None, 10)
     x = images()
-    np.testing.assert_allclose(new.head(bundle.encoder(x)), new.model(x), atol=1e-6)
+    np.testing.assert_allclose(to_np(new.head(bundle.encoder(x))), to_np(new.model(x)), atol=1e-6)
 
 
 def test_assemble_rewraps_an_encoder_with_another_name_sharing_its_layers():
@@ -97,7 +98,7 @@ def test_assemble_rewraps_an_encoder_with_another_name_sharing_its_layers():
     assert bundle.encoder.get_layer("conv") is base.get_layer("conv")
     assert bundle.bottleneck_shape == (3,)
     x = images(2, (8, 8, 1))
-    np.testing.assert_allclose(bundle.encoder(x), base(x), atol=1e-6)
+    np.testing.assert_allclose(to_np(bundle.encoder(x)), to_np(base(x)), atol=1e-6)
 
 
 def test_several_named_heads():
@@ -105,12 +106,12 @@ def test_several_named_heads():
     out = bundle.model(images())
     assert set(out) == {"digit", "size"}
     assert out["digit"].shape == (6, 10) and out["size"].shape == (6, 2)
-    np.testing.assert_allclose(np.sum(out["digit"], axis=1), 1, atol=1e-5)
+    np.testing.assert_allclose(np.sum(to_np(out["digit"]), axis=1), 1, atol=1e-5)
 
 
 def test_logits_classifier_outputs_unnormalised_scores():
     bundle = small("vgg", task=Classifier(3, activation=None))
-    out = np.asarray(bundle.model(images()))
+    out = to_np(bundle.model(images()))
     assert not np.allclose(out.sum(axis=1), 1)
 
 

@@ -54,3 +54,18 @@ def test_walk_layers_flattens_nested_models_in_build_order():
     with_containers = [layer.name for layer in walk_layers(bundle.model, containers=True)]
     assert with_containers.index("encoder") < with_containers.index(leaves[0])
     assert not any(isinstance(layer, keras.Model) for layer in walk_layers(bundle.model))
+
+
+def test_require_dataset_accepts_tf_data_and_refuses_arrays_without_importing_tf_types():
+    import numpy as np
+    import tensorflow as tf
+
+    from keras_recipes.checks import is_tensor_spec, require_dataset
+
+    ds = tf.data.Dataset.from_tensor_slices((np.zeros((4, 2)), np.zeros(4))).batch(2)
+    assert require_dataset("data", ds) is ds
+    with pytest.raises(TypeError, match=r"^data must be a batched tf.data.Dataset of \(x, y\); received: ndarray$"):
+        require_dataset("data", np.zeros((4, 2)))
+    assert all(is_tensor_spec(s) for s in ds.element_spec)
+    ragged = tf.data.Dataset.from_tensor_slices(tf.ragged.constant([[1], [2, 3]]))
+    assert not is_tensor_spec(ragged.element_spec) and not is_tensor_spec(ds.element_spec)

@@ -69,6 +69,20 @@ def test_load_digits_resizes_and_repeats_channels():
     np.testing.assert_array_equal(xs[..., 0], xs[..., 2])
 
 
+@pytest.mark.parametrize("size", [4, 12, 32])
+def test_numpy_resize_matches_tf_image_resize(size):
+    """The loader resizes in NumPy (same data on every backend) as tf.image.resize would."""
+    import tensorflow as tf
+
+    from keras_recipes.datasets.digits import bilinear_resize
+
+    x, _ = digits_arrays()
+    x = x[:64]
+    expected = tf.image.resize(x, (size, size), method="bilinear").numpy()
+    np.testing.assert_allclose(bilinear_resize(x, size, size), expected, atol=1e-6)
+    np.testing.assert_allclose(digits_arrays(image_size=size)[0][:64], expected, atol=1e-6)
+
+
 @pytest.mark.parametrize("kw,message", [
     ({"labelled_fraction": 0}, r"labelled_fraction must be in \(0, 1\]"),
     ({"labelled_fraction": 1.5}, r"labelled_fraction must be in \[0, 1\]"),

@@ -23,13 +23,15 @@ def copy_seed(seed, copy, batch):
 
 
 def _keras_layers(augment):
-    layers = augment.layers if isinstance(augment, keras.Sequential) else [augment]
+    stacked = isinstance(augment, (keras.Sequential, keras.layers.Pipeline))
+    layers = augment.layers if stacked else [augment]
     for layer in layers:
         if not (hasattr(layer, "get_random_transformation") and hasattr(layer, "transform_images")):
             raise TypeError(
                 "augment must be a function augment(images, seed) -> images, a Keras image "
                 "augmentation layer (RandomFlip, RandomTranslation, ...) or a keras.Sequential "
-                f"of them; received a Sequential holding {type(layer).__name__}"
+                f"or keras.layers.Pipeline of them; received a {type(augment).__name__} holding "
+                f"{type(layer).__name__}"
             )
     return layers
 

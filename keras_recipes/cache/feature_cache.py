@@ -92,14 +92,12 @@ def _as_encoder(encoder):
 
 def _batched(encoder, dataset, batch_size):
     """``dataset`` as (x, y) batches, checked against the encoder's input."""
-    import tensorflow as tf
+    from keras_recipes.checks import check_dataset, is_tensor_spec, require_dataset
 
-    if not isinstance(dataset, tf.data.Dataset):
-        raise TypeError(f"dataset must be a tf.data.Dataset of (x, y); received: {type(dataset).__name__}")
+    require_dataset("dataset", dataset, "a tf.data.Dataset of (x, y)")
     spec = dataset.element_spec
-    if not (isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(s, tf.TensorSpec) for s in spec)):
+    if not (isinstance(spec, tuple) and len(spec) == 2 and all(is_tensor_spec(s) for s in spec)):
         raise ValueError(f"dataset elements must be (x, y) tensor pairs; received element_spec={spec!r}")
-    from keras_recipes.checks import check_dataset
 
     check_dataset(encoder, dataset)
     if len(spec[0].shape) == len(encoder.input.shape) - 1:

@@ -6,14 +6,44 @@ from keras_recipes.checks import require_choice, require_positive_int
 from keras_recipes.datasets.splits import make_splits
 
 
+def _bilinear_weights(size_in, size_out):
+    """Indices and weights of bilinear resampling along one axis (half-pixel centres)."""
+    centres = (np.arange(size_out) + 0.5) * (size_in / size_out) - 0.5
+    floor = np.floor(centres)
+    lower = np.clip(floor, 0, size_in - 1).astype(int)
+    upper = np.clip(np.ceil(centres), 0, size_in - 1).astype(int)
+    return lower, upper, (centres - floor).astype("float32")
+
+
+def bilinear_resize(x, height, width):
+    """Resize (N, H, W, C) images bilinearly, in NumPy.
+
+    The same values as ``tf.image.resize(x, (height, width), "bilinear")``
+    (half-pixel centres, edges clamped, no antialiasing; equal within float32
+    rounding), computed without any backend so the bundled data are the same
+    on TensorFlow, JAX and PyTorch.
+
+    >>> bilinear_resize(np.arange(4.0).reshape(1, 2, 2, 1), 4, 4)[0, ..., 0]
+    array([[0.  , 0.25, 0.75, 1.  ],
+           [0.5 , 0.75, 1.25, 1.5 ],
+           [1.5 , 1.75, 2.25, 2.5 ],
+           [2.  , 2.25, 2.75, 3.  ]], dtype=float32)
+    """
+    x = np.asarray(x, dtype="float32")
+    lo, hi, w = _bilinear_weights(x.shape[1], height)
+    w = w[None, :, None, None]
+    x = x[:, lo] * (1 - w) + x[:, hi] * w
+    lo, hi, w = _bilinear_weights(x.shape[2], width)
+    w = w[None, None, :, None]
+    return x[:, :, lo] * (1 - w) + x[:, :, hi] * w
+
+
 def resize_images(x, image_size, channels):
     """Resize (N, H, W, 1) images to ``image_size`` square and repeat to ``channels``."""
     require_positive_int("image_size", image_size)
     require_choice("channels", channels, (1, 3))
     if x.shape[1] != image_size:
-        import tensorflow as tf
-
-        x = tf.image.resize(x, (image_size, image_size), method="bilinear").numpy()
+        x = bilinear_resize(x, image_size, image_size)
     if channels == 3:
         x = np.repeat(x, 3, axis=-1)
     return x.astype("float32")

@@ -79,7 +79,7 @@ def check_initial_loss(model, data, *, num_classes=None, loss=None, tolerance=0.
         raise ValueError("model is not compiled: compile it or pass loss=")
     loss_fn = keras.losses.get(loss)
     values = [
-        float(keras.ops.mean(loss_fn(y, keras_model(x, training=False))))
+        float(keras.ops.convert_to_numpy(keras.ops.mean(loss_fn(y, keras_model(x, training=False)))))
         for x, y in iter_batches(data, require_positive_int("batches", batches), batch_size=batch_size)
     ]
     measured, expected = float(np.mean(values)), math.log(classes)

@@ -7,7 +7,7 @@ the user's model exactly as it was; they run on a compiled clone instead.
 import keras
 import numpy as np
 
-from keras_recipes.checks import keras_model_of
+from keras_recipes.checks import keras_model_of, require_dataset
 
 
 def trial_copy(model, *, loss=None, learning_rate=None, metrics=None):
@@ -71,12 +71,6 @@ def iter_batches(data, count, *, batch_size=32, seed=0):
             rows = order[i * batch_size : (i + 1) * batch_size]
             yield x[rows], y[rows]
         return
-    import tensorflow as tf
-
-    if not isinstance(data, tf.data.Dataset):
-        raise TypeError(
-            "data must be a batched tf.data.Dataset of (x, y) or a tuple (x, y) of arrays; "
-            f"received: {type(data).__name__}"
-        )
+    require_dataset("data", data, "a batched tf.data.Dataset of (x, y) or a tuple (x, y) of arrays")
     for batch in data.repeat().take(count).as_numpy_iterator():
         yield batch[0], batch[1]

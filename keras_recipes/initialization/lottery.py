@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import keras
 
 from keras_recipes.checks import (
-    fresh_optimizer, keras_model_of, require_positive_int, require_positive_number,
+    fresh_optimizer, keras_model_of, require_dataset, require_positive_int, require_positive_number,
 )
 from keras_recipes.plots import save_figure
 
@@ -106,12 +106,9 @@ def lottery_init(builder, data, *, draws=8, steps=10, learning_rate=1e-4, optimi
     Returns:
         a ``LotteryResult``.
     """
-    import tensorflow as tf
-
     if not callable(builder):
         raise TypeError(f"builder must be a zero-argument callable; received: {builder!r}")
-    if not isinstance(data, tf.data.Dataset):
-        raise TypeError(f"data must be a batched tf.data.Dataset; received: {type(data).__name__}")
+    require_dataset("data", data, "a batched tf.data.Dataset")
     draws = require_positive_int("draws", draws)
     steps = require_positive_int("steps", steps)
     learning_rate = require_positive_number("learning_rate", learning_rate)

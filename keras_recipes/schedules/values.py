@@ -12,7 +12,8 @@ def schedule_values(schedule, steps):
     10^5 steps costs one call instead of 10^5 eager ones. A schedule that only
     accepts a scalar step (Keras's ``CosineDecay`` with warmup branches with
     ``ops.cond``) raises on a vector; it is then mapped with
-    ``keras.ops.vectorized_map``, where any real error surfaces again.
+    ``keras.ops.vectorized_map`` (on PyTorch, whose ``vmap`` refuses that
+    branch, called step by step), where any real error surfaces again.
 
     ```python
     schedule_values(cosine_decay(0.1, 100), range(0, 101, 50))   # [0.1, 0.05, 0.0]
@@ -36,7 +37,11 @@ def schedule_values(schedule, steps):
     steps = np.asarray(steps, dtype="float32").reshape(-1)
     try:
         rates = schedule(steps)
-    except (ValueError, TypeError):  # scalar-only schedule: map it instead
-        rates = ops.vectorized_map(lambda s: ops.cast(schedule(s), "float32"), steps)
+    except (ValueError, TypeError, RuntimeError):  # scalar-only schedule: map it instead
+        try:
+            rates = ops.vectorized_map(lambda s: ops.cast(schedule(s), "float32"), steps)
+        except (ValueError, TypeError, RuntimeError):
+            # PyTorch: torch.vmap refuses the data-dependent branch of ops.cond
+            rates = np.array([ops.convert_to_numpy(schedule(s)) for s in steps])
     rates = np.asarray(ops.convert_to_numpy(rates), dtype="float64")
     return np.broadcast_to(rates, steps.shape).copy()
