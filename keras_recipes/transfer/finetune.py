@@ -31,10 +31,10 @@ from dataclasses import dataclass
 
 import keras
 
+from keras_recipes.augment import augment_dataset
 from keras_recipes.checks import (
     check_training_data, require_positive_int, require_positive_number,
 )
-from keras_recipes.transfer.augment import augment_dataset
 from keras_recipes.transfer.freezing import check_selection, freeze, unfreeze
 from keras_recipes.transfer.layerwise import LayerwiseOptimizer, layerwise_multipliers
 
