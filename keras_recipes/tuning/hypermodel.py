@@ -20,6 +20,7 @@ from keras_recipes.tuning.space import check_space, from_hyperparameters
 
 
 def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epochs=1,
+                    weight_decay=None, batch_size=None,
                     loss="sparse_categorical_crossentropy", metrics=("accuracy",),
                     run_eagerly=False, **fit_kwargs):
     """The default trainer: compile ``bundle.model`` with a fresh optimizer, then ``fit``.
@@ -40,6 +41,11 @@ def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epo
         learning_rate: optimizer learning rate. Default 1e-3.
         optimizer: a Keras optimizer name ("adam", "sgd", "rmsprop"...).
         epochs: training epochs. Default 1.
+        weight_decay: the optimizer's (decoupled) ``weight_decay``; None
+            (default) keeps the optimizer's own default. Searchable.
+        batch_size: re-batch a batched ``tf.data`` training set (the first
+            positional argument) to this size; None (default) keeps its
+            batches. Searchable.
         loss, metrics: passed to ``compile``.
         run_eagerly: passed to ``compile``. True skips tracing a graph for
             every trial: faster for tiny models and few steps (tests,
@@ -48,7 +54,15 @@ def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epo
         the ``History`` of ``fit``.
     """
     model = getattr(bundle, "model", bundle)
-    opt = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
+    config = {"learning_rate": learning_rate}
+    if weight_decay is not None:
+        config["weight_decay"] = float(weight_decay)
+    if batch_size is not None and fit_args:
+        import tensorflow as tf
+
+        if isinstance(fit_args[0], tf.data.Dataset):
+            fit_args = (fit_args[0].unbatch().batch(int(batch_size)), *fit_args[1:])
+    opt = keras.optimizers.get({"class_name": optimizer, "config": config})
     model.compile(optimizer=opt, loss=loss, metrics=list(metrics), run_eagerly=run_eagerly)
     return model.fit(*fit_args, epochs=epochs, **fit_kwargs)
 
@@ -118,7 +132,7 @@ class BundleHyperModel(keras_tuner.HyperModel):
             ``hp.Int`` / ``hp.Float`` / ``hp.Choice`` calls.
         train: trainer ``train(bundle, *fit_args, **kwargs) -> History``;
             default ``compile_and_fit`` (searchable: ``learning_rate``,
-            ``optimizer``, ``epochs``). Its named keyword arguments are
+            ``optimizer``, ``epochs``, ``weight_decay``, ``batch_size``). Its named keyword arguments are
             searchable; its ``**kwargs``, if any, receive ``search``'s. Values from the space override the
             same-named keyword arguments given to ``search``.
         name: optional name of the hypermodel.

@@ -206,8 +206,10 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
         settings = {"space": space_to_json(space), "objective": objective.name,
                     "direction": objective.direction, "oracle": oracle, "trials": trials,
                     "top_k": top_k, "margin": margin, "seed": seed, "warm_start": warm_start}
-        project = Project.open(root, settings, overwrite=overwrite, on_change=on_change)
+        # The objective is checked first: a refused search writes no manifest, so the
+        # corrected rerun starts cleanly.
         check_objective(objective, logged_metric_names(hypermodel, *fit_args, **fit_kwargs))
+        project = Project.open(root, settings, overwrite=overwrite, on_change=on_change)
 
     tuners, spaces = [], []
     for r, max_trials in enumerate(trials):
