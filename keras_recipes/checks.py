@@ -180,11 +180,7 @@ def check_training_data(model, dataset, name="train", *, num_classes=None, max_b
     seen = 0
     for index, element in enumerate(dataset.take(max_batches)):
         seen += 1
-        x = np.asarray(element[0])
-        if np.issubdtype(x.dtype, np.floating) and not np.all(np.isfinite(x)):
-            raise ValueError(f"{name} holds non-finite image values (NaN or inf) in batch "
-                             f"{index}; received {int(np.sum(~np.isfinite(x)))} bad values; "
-                             "clean or drop those images before training")
+        _require_finite(name, element[0], index)
         y = np.asarray(element[1])
         if num_classes and np.issubdtype(y.dtype, np.integer) and y.size:
             low, high = int(y.min()), int(y.max())
@@ -195,4 +191,28 @@ def check_training_data(model, dataset, name="train", *, num_classes=None, max_b
                     f"{num_classes} classes): received label {bad} in batch {index}")
     if not seen:
         raise ValueError(f"{name} is empty; received a dataset that yields no batch")
+    return dataset
+
+
+def _require_finite(name, images, index):
+    import numpy as np
+
+    x = np.asarray(images)
+    if np.issubdtype(x.dtype, np.floating) and not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} holds non-finite image values (NaN or inf) in batch "
+                         f"{index}; received {int(np.sum(~np.isfinite(x)))} bad values; "
+                         "clean or drop those images first")
+
+
+def require_finite_images(name, dataset, max_batches=64):
+    """Raise ``ValueError`` naming ``name`` if the first ``max_batches`` batches hold NaN or inf.
+
+    >>> import numpy as np, tensorflow as tf
+    >>> bad = tf.data.Dataset.from_tensor_slices(np.array([[0.0], [np.nan]], "float32"))
+    >>> require_finite_images("dataset", bad.map(lambda x: (x, 0)).batch(2))
+    Traceback (most recent call last):
+    ValueError: dataset holds non-finite image values (NaN or inf) in batch 0; ...
+    """
+    for index, element in enumerate(dataset.take(max_batches)):
+        _require_finite(name, element[0] if isinstance(element, tuple) else element, index)
     return dataset

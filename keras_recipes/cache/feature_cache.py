@@ -99,9 +99,10 @@ def _batched(encoder, dataset, batch_size):
     spec = dataset.element_spec
     if not (isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(s, tf.TensorSpec) for s in spec)):
         raise ValueError(f"dataset elements must be (x, y) tensor pairs; received element_spec={spec!r}")
-    from keras_recipes.checks import check_dataset
+    from keras_recipes.checks import check_dataset, require_finite_images
 
     check_dataset(encoder, dataset)
+    require_finite_images("dataset", dataset)  # NaN images are refused, never cached
     if len(spec[0].shape) == len(encoder.input.shape) - 1:
         dataset = dataset.batch(batch_size)
     return dataset

@@ -119,6 +119,8 @@ def make_splits(x, y, class_names, *, classes=None, labelled_fraction=1.0,
     if labelled_fraction == 0:
         raise ValueError("labelled_fraction must be in (0, 1]; received: labelled_fraction=0")
     require_positive_int("batch_size", batch_size)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0; received: seed={seed!r}")
 
     train_fraction = 1 - validation_fraction - test_fraction
     parts = stratified_partition(y, (train_fraction, validation_fraction, test_fraction), seed)

@@ -33,7 +33,7 @@ import keras
 
 from keras_recipes.augment import augment_dataset
 from keras_recipes.checks import (
-    check_training_data, require_positive_int, require_positive_number,
+    check_training_data, require_bundle, require_positive_int, require_positive_number,
 )
 from keras_recipes.transfer.freezing import check_selection, freeze, unfreeze
 from keras_recipes.transfer.layerwise import LayerwiseOptimizer, layerwise_multipliers
@@ -127,6 +127,7 @@ def train_head(bundle, train, validation=None, *, epochs=5, learning_rate=HEAD_L
     Returns:
         the ``History``.
     """
+    require_bundle("bundle", bundle)
     require_positive_int("epochs", epochs)
     require_positive_number("learning_rate", learning_rate)
     _require_min_steps(min_steps)
@@ -195,6 +196,7 @@ def train_top(bundle, train, validation=None, *, epochs=10, learning_rate=TOP_LE
     Returns:
         the ``History``.
     """
+    require_bundle("bundle", bundle)
     require_positive_int("epochs", epochs)
     require_positive_number("learning_rate", learning_rate)
     _require_warmup_epochs(warmup_epochs, epochs)
@@ -262,6 +264,7 @@ def fine_tune(bundle, train, validation=None, *, head_epochs=5,
     Returns:
         ``FineTuneHistories(head=..., fine_tune=...)``.
     """
+    require_bundle("bundle", bundle)
     require_positive_int("head_epochs", head_epochs)
     require_positive_int("epochs", epochs)
     require_positive_number("head_learning_rate", head_learning_rate)
