@@ -15,18 +15,25 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _run(workdir, noise):
+def _start(workdir, noise):
     env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE), KERAS_RECIPES_FAST="1")
-    out = subprocess.run([sys.executable, os.path.join(HERE, "repro_job.py"), str(workdir),
-                          str(noise)], capture_output=True, text=True, env=env, timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return subprocess.Popen([sys.executable, os.path.join(HERE, "repro_job.py"), str(workdir),
+                             str(noise)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+
+
+def _result(process):
+    out, err = process.communicate(timeout=1500)
+    assert process.returncode == 0, err[-3000:]
+    return json.loads(out.strip().splitlines()[-1])
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_seeded_results_repeat_in_fresh_processes(tmp_path):
-    first = _run(tmp_path / "a", noise=1)
-    second = _run(tmp_path / "b", noise=2)
+    # Both processes run side by side (one per core on the 2-core CI machine).
+    processes = [_start(tmp_path / "a", noise=1), _start(tmp_path / "b", noise=2)]
+    first, second = (_result(p) for p in processes)
     for key in ("first_batch_labels", "lottery", "search", "demo_table"):
         assert first[key] == second[key], key
     assert len(first["search"]) == 3 and "fine_tuning" in first["demo_table"]
