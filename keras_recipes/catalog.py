@@ -27,6 +27,12 @@ RECIPES = (
         "notebooks/01_transfer_learning.ipynb",
     ),
     Recipe(
+        "Seed 002 transfer decision table: little/much data x similar/very different data "
+        "(linear classifier on top, fine-tune a few / more layers, linear classifiers from different stages)",
+        "transfer.train_head, transfer.fine_tune, probes.linear_probes (per-stage linear probes, .table() / .plot())",
+        "notebooks/06_transfer_decision_table.ipynb",
+    ),
+    Recipe(
         "Seed 004 warmup and the linear scaling rule: step the rate up each epoch or batch, then decay",
         "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, schedules.linear_scaling",
         "notebooks/02_learning_rate_schedules.ipynb",
