@@ -136,10 +136,18 @@ class BundleHyperModel(keras_tuner.HyperModel):
             searchable; its ``**kwargs``, if any, receive ``search``'s. Values from the space override the
             same-named keyword arguments given to ``search``.
         name: optional name of the hypermodel.
+        seed: every trial's model is built (and then trained) right after
+            ``keras.utils.set_random_seed(seed)``, so trials differ only by
+            their hyperparameters, and a search repeats in a fresh process
+            whatever the global seeds were. None leaves the global random
+            state alone. Default 0.
     """
 
-    def __init__(self, builder, space, *, train=compile_and_fit, name=None):
+    def __init__(self, builder, space, *, train=compile_and_fit, name=None, seed=0):
         super().__init__(name=name, tunable=True)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise ValueError(f"seed must be an int >= 0 or None; received: seed={seed!r}")
+        self.seed = seed
         if not callable(builder):
             raise TypeError(f"builder must be callable; received: builder={builder!r}")
         if not callable(train):
@@ -193,6 +201,8 @@ class BundleHyperModel(keras_tuner.HyperModel):
 
     def build(self, hp):
         builder_kwargs, _ = self.split(self.values(hp))
+        if self.seed is not None:
+            keras.utils.set_random_seed(self.seed)
         return keras_model_of("the builder's result", self.builder(**builder_kwargs))
 
     def fit(self, hp, model, *args, **kwargs):
