@@ -35,6 +35,12 @@ RECIPES = (
         "notebooks/02_transfer_learning.ipynb",
     ),
     Recipe(
+        "Transfer Learning: the decision table, little/much data x similar/very different data (linear "
+        "classifier on top, fine-tune a few / more layers, linear classifiers from different stages) [seed 002]",
+        "transfer.train_head, transfer.fine_tune, probes.linear_probes (per-stage linear probes, .table() / .plot())",
+        "notebooks/06_transfer_decision_table.ipynb",
+    ),
+    Recipe(
         "Training Neural Networks II: learning-rate schedules (step, cosine, linear, inverse sqrt, constant, "
         "restarts, one-cycle, cyclical)",
         "schedules.* (LearningRateSchedule), plots.plot_schedule",

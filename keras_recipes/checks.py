@@ -46,8 +46,10 @@ def require_choice(name, value, allowed):
     return value
 
 
-def fresh_optimizer(name, value, learning_rate):
+def fresh_optimizer(name, value, learning_rate, **config):
     """A new Keras optimizer from the name ``value`` (e.g. "adam", "sgd") at ``learning_rate``.
+
+    ``config`` adds other optimizer arguments (e.g. ``weight_decay=1e-4``).
 
     The one place recipes that take ``optimizer="sgd"`` turn it into an
     optimizer; an unknown name raises ``ValueError`` naming the argument.
@@ -61,7 +63,8 @@ def fresh_optimizer(name, value, learning_rate):
         raise TypeError(f"{name} must be a Keras optimizer name such as 'adam' or 'sgd'; "
                         f"received: {name}={value!r}")
     try:
-        return keras.optimizers.get({"class_name": value, "config": {"learning_rate": learning_rate}})
+        return keras.optimizers.get({"class_name": value,
+                                     "config": {"learning_rate": learning_rate, **config}})
     except ValueError:
         raise ValueError(f"{name} must be a Keras optimizer name such as 'adam' or 'sgd'; "
                          f"received: {name}={value!r}") from None
@@ -153,3 +156,106 @@ def require_dataset(name, value, what="a batched tf.data.Dataset of (x, y)"):
 def is_tensor_spec(spec):
     """True for a dense tensor's spec (``tf.TensorSpec``), not a ragged/sparse one or a nest."""
     return type(spec).__name__ == "TensorSpec" and hasattr(spec, "shape") and hasattr(spec, "dtype")
+def _num_classes_of(keras_model):
+    shape = tuple(keras_model.output.shape) if not isinstance(keras_model.output, (list, dict)) \
+        else ()
+    return int(shape[-1]) if len(shape) == 2 and shape[-1] and shape[-1] > 1 else None
+
+
+def check_training_data(model, dataset, name="train", *, num_classes=None, max_batches=64):
+    """Raise before any training unless ``dataset`` can train ``model``.
+
+    Checks, in the user's terms and naming ``name``: a ``tf.data.Dataset``
+    (``TypeError`` otherwise) of ``(image, label[, weight])`` elements,
+    batched (one axis more than the model's input), images that fit the
+    model (``check_dataset``), not empty, and, over its first
+    ``max_batches`` batches, finite images (no NaN or inf) and integer labels
+    in ``[0, num_classes)``. ``num_classes`` defaults to the width of the
+    model's output when it is a ``(batch, classes)`` softmax.
+
+    >>> import keras, numpy as np, tensorflow as tf
+    >>> inputs = keras.Input((4,))
+    >>> m = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(inputs))
+    >>> bad = tf.data.Dataset.from_tensor_slices((np.zeros((8, 4), "float32"), np.full(8, 3)))
+    >>> check_training_data(m, bad.batch(4))
+    Traceback (most recent call last):
+    ValueError: train holds labels outside [0, 3) (the model has 3 classes): received label 3 in batch 0
+
+    Args:
+        model: a ``keras.Model`` or a ``ModelBundle``.
+        dataset: the dataset to check.
+        name: the argument name used in messages (default ``"train"``).
+        num_classes: number of classes (default: read from the model).
+        max_batches: how many batches to scan for NaN and labels (default 64).
+    Returns:
+        ``dataset``.
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    if not isinstance(dataset, tf.data.Dataset):
+        raise TypeError(f"{name} must be a batched tf.data.Dataset of (image, label); "
+                        f"received: {name}={type(dataset).__name__}")
+    keras_model = keras_model_of("model", model)
+    spec = dataset.element_spec
+    if not isinstance(spec, tuple) or not 2 <= len(spec) <= 3:
+        raise ValueError(f"{name} must yield (image, label) or (image, label, weight) tuples; "
+                         f"received elements {spec}")
+    x_spec = spec[0]
+    if isinstance(x_spec, dict):
+        raise ValueError(f"{name} must yield an image tensor, not a dict; received keys "
+                         f"{sorted(x_spec)}")
+    expected = tuple(keras_model.input.shape[1:])
+    shape = tuple(x_spec.shape)
+    if len(shape) == len(expected) and all(
+            e is None or g is None or e == g for e, g in zip(expected, shape)):
+        raise ValueError(f"{name} must be batched: its images have shape {shape}, the model's "
+                         f"input without a batch axis; received an unbatched dataset "
+                         f"(call {name}.batch(32))")
+    try:
+        check_dataset(keras_model, dataset)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
+    if int(dataset.cardinality()) == 0:
+        raise ValueError(f"{name} is empty; received a dataset of 0 batches")
+    if num_classes is None:
+        num_classes = _num_classes_of(keras_model)
+    seen = 0
+    for index, element in enumerate(dataset.take(max_batches)):
+        seen += 1
+        _require_finite(name, element[0], index)
+        y = np.asarray(element[1])
+        if num_classes and np.issubdtype(y.dtype, np.integer) and y.size:
+            low, high = int(y.min()), int(y.max())
+            if low < 0 or high >= num_classes:
+                bad = low if low < 0 else high
+                raise ValueError(
+                    f"{name} holds labels outside [0, {num_classes}) (the model has "
+                    f"{num_classes} classes): received label {bad} in batch {index}")
+    if not seen:
+        raise ValueError(f"{name} is empty; received a dataset that yields no batch")
+    return dataset
+
+
+def _require_finite(name, images, index):
+    import numpy as np
+
+    x = np.asarray(images)
+    if np.issubdtype(x.dtype, np.floating) and not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} holds non-finite image values (NaN or inf) in batch "
+                         f"{index}; received {int(np.sum(~np.isfinite(x)))} bad values; "
+                         "clean or drop those images first")
+
+
+def require_finite_images(name, dataset, max_batches=64):
+    """Raise ``ValueError`` naming ``name`` if the first ``max_batches`` batches hold NaN or inf.
+
+    >>> import numpy as np, tensorflow as tf
+    >>> bad = tf.data.Dataset.from_tensor_slices(np.array([[0.0], [np.nan]], "float32"))
+    >>> require_finite_images("dataset", bad.map(lambda x: (x, 0)).batch(2))
+    Traceback (most recent call last):
+    ValueError: dataset holds non-finite image values (NaN or inf) in batch 0; ...
+    """
+    for index, element in enumerate(dataset.take(max_batches)):
+        _require_finite(name, element[0] if isinstance(element, tuple) else element, index)
+    return dataset

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from keras_recipes.datasets import load_digits
-from keras_recipes.initialization.lottery import lottery_init
+from keras_recipes.initialization.lottery import lottery_init, training_loss
 from keras_recipes.tasks import Classifier
 from keras_recipes.zoo import vgg
 
@@ -27,9 +27,33 @@ def test_lottery_picks_the_lowest_loss_draw(data):
     assert [d["seed"] for d in result.draws] == [0, 1, 2, 3]
     assert len(set(losses)) == 4                          # distinct draws
     assert result.winner_draw == int(np.argmin(losses))
-    again = result.winner.model.evaluate(data.repeat().take(3), verbose=0)
-    assert again == pytest.approx(min(losses), rel=1e-6)  # the returned model is the winner
+    again = training_loss(result.winner.model, data.repeat().take(3),
+                          "sparse_categorical_crossentropy")
+    assert again == pytest.approx(min(losses), rel=1e-5)  # the returned model is the winner
     assert "*" in result.table().splitlines()[1 + result.winner_draw]
+
+
+def test_each_draw_moves_and_the_table_and_plot_show_before_and_after(data):
+    result = lottery_init(BUILDER, data, draws=3, steps=20, verbose=0)
+    for d in result.draws:
+        assert d["change"] == pytest.approx(d["loss_before"] - d["loss"])
+        assert d["change"] > 1e-3                        # the tiny rate moved the loss
+    assert result.mean_change > 1e-3
+    assert result.table().splitlines()[0].split()[:4] == ["draw", "seed", "before", "after"]
+    fig = result.plot()
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 3
+
+
+def test_the_winner_is_chosen_by_training_mode_loss_and_measuring_leaves_bn_alone(data):
+    model = BUILDER().model
+    moving = [keras.ops.convert_to_numpy(v) for v in model.non_trainable_variables]
+    batches = data.take(2)
+    in_training = training_loss(model, batches, "sparse_categorical_crossentropy")
+    in_inference = model.compile(loss="sparse_categorical_crossentropy") or \
+        model.evaluate(batches, verbose=0)
+    assert in_training != pytest.approx(in_inference, rel=1e-3)  # BN: batch vs moving stats
+    for before, after in zip(moving, model.non_trainable_variables):
+        np.testing.assert_array_equal(before, keras.ops.convert_to_numpy(after))
 
 
 def test_a_nan_draw_is_dropped_with_a_warning(data):
@@ -49,7 +73,7 @@ def test_a_nan_draw_is_dropped_with_a_warning(data):
     assert [d["status"] for d in result.draws] == ["kept", "dropped", "kept"]
     assert math.isnan(result.draws[1]["loss"]) and result.winner_draw != 1
     fig = result.plot()
-    assert len(fig.axes[0].patches) == 2                  # bars for the kept draws only
+    assert len(fig.axes[0].lines) == 2                    # lines for the kept draws only
 
 
 def test_lottery_validates_its_arguments(data):

@@ -20,7 +20,7 @@ def target():
 def test_fine_tune_runs_both_steps_and_ends_on_the_schedule(target):
     bundle = backbone("reference", num_classes=5)
     histories = fine_tune(bundle, target.train, target.validation, head_epochs=2, epochs=2,
-                          learning_rate=1e-4, last_blocks=1, layerwise_decay=0.5, seed=0,
+                          learning_rate=1e-4, last_blocks=1, layerwise_decay=0.5, seed=0, min_steps=0,
                           verbose=0)
     assert isinstance(histories, FineTuneHistories)
     assert len(histories.head.history["loss"]) == 2
@@ -84,3 +84,31 @@ def test_train_top_checks_its_arguments(target):
     wrong = load_digits(image_size=8, classes=(5, 6), seed=0)
     with pytest.raises(ValueError, match="expects"):
         train_top(bundle, wrong.train, epochs=2)
+
+
+def test_few_labels_get_min_steps_per_phase_and_a_tenth_of_the_rate():
+    few = load_digits(image_size=16, classes=(5, 6, 7, 8, 9), labelled_fraction=0.05, seed=0)
+    assert int(few.train.cardinality()) == 1          # one batch per epoch
+    bundle = backbone("reference", num_classes=5)
+    histories = fine_tune(bundle, few.train, head_epochs=2, epochs=2, min_steps=6,
+                          warmup_epochs=0, seed=0, verbose=0)
+    assert len(histories.head.history["loss"]) == 2   # epochs unchanged, data repeated
+    # phase 2 made 6 steps, from a fresh optimizer whose peak is a tenth of the head's
+    optimizer = bundle.model.optimizer
+    assert int(optimizer.iterations) == 6
+    assert float(optimizer._learning_rate.warmup_target) == pytest.approx(1e-3)
+    # BatchNorm stayed frozen (inference mode) in the fine-tuned blocks
+    bns = [l for l in bundle.encoder.layers if isinstance(l, keras.layers.BatchNormalization)]
+    assert bns and not any(l.trainable for l in bns)
+
+
+def test_arguments_of_phase_two_are_checked_before_phase_one_trains(target):
+    bundle = backbone("reference", num_classes=5)
+    before = [keras.ops.convert_to_numpy(w) for w in bundle.model.weights]
+    for kwargs, arg in (({"warmup_epochs": 5, "epochs": 2}, "warmup_epochs"),
+                        ({"last_blocks": 99}, "last_blocks"),
+                        ({"layerwise_decay": 2.0}, "layerwise_decay")):
+        with pytest.raises(ValueError, match=arg):
+            fine_tune(bundle, target.train, verbose=0, **kwargs)
+    for before_w, after in zip(before, bundle.model.weights):
+        np.testing.assert_array_equal(before_w, keras.ops.convert_to_numpy(after))

@@ -98,8 +98,10 @@ def _batched(encoder, dataset, batch_size):
     spec = dataset.element_spec
     if not (isinstance(spec, tuple) and len(spec) == 2 and all(is_tensor_spec(s) for s in spec)):
         raise ValueError(f"dataset elements must be (x, y) tensor pairs; received element_spec={spec!r}")
+    from keras_recipes.checks import require_finite_images
 
     check_dataset(encoder, dataset)
+    require_finite_images("dataset", dataset)  # NaN images are refused, never cached
     if len(spec[0].shape) == len(encoder.input.shape) - 1:
         dataset = dataset.batch(batch_size)
     return dataset

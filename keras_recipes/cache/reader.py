@@ -21,9 +21,19 @@ def entry_arrays(directory, manifest, copy=0):
 
 
 def entry_dataset(directory, manifest, *, batch_size=32, shuffle=True, seed=0, shuffle_buffer=10_000):
-    """The entry as batched, prefetched ``(features, labels)``; see ``CachedFeatures.dataset``."""
+    """The entry as batched, prefetched ``(features, labels)``; see ``CachedFeatures.dataset``.
+
+    Every shard file is verified (size and sha256) before the pipeline is
+    built, so a corrupt shard raises the package's ``CorruptShardError``
+    here, in the caller's frame, rather than TensorFlow's
+    ``InvalidArgumentError`` from inside ``fit`` (the pipeline checks again
+    as it reads). The extra read is one pass over the cache files.
+    """
     import tensorflow as tf
 
+    for shard_id in sorted(manifest["shards"]):
+        for record in manifest["shards"][shard_id]["files"].values():
+            shards.read_array(directory, record)  # raises CorruptShardError
     ids = sorted(manifest["shards"])
     copies = manifest["copies"]
     records = [manifest["shards"][i]["files"] for i in ids]

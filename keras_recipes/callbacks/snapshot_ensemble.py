@@ -23,8 +23,13 @@ class SnapshotEnsemble(SteppedLearningRate):
     saving, and the cycle length from ``fit``'s epochs.
 
     Polyak averaging, the other "average for test" recipe of seed 002, is
-    built into Keras: ``keras.optimizers.SGD(..., use_ema=True)`` plus
-    ``keras.callbacks.SwapEMAWeights`` (see notebook 02).
+    built into Keras: ``keras.optimizers.SGD(..., use_ema=True,
+    ema_momentum=0.998)`` plus ``keras.callbacks.SwapEMAWeights`` (see
+    notebook 02). Pass the slide's typical decay (0.995-0.999) explicitly:
+    Keras's default ``ema_momentum=0.99`` averages over only ~100 steps.
+    The decay ``d`` averages over about ``1 / (1 - d)`` steps, so 0.999
+    needs a run of several thousand steps; on this package's small CPU runs
+    (a few hundred steps) 0.995 is the end of the slide's range that fits.
 
     ```python
     snap = SnapshotEnsemble("snapshots", snapshots=3, initial_learning_rate=0.1)

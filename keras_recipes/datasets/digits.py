@@ -67,10 +67,10 @@ def load_digits(image_size=8, channels=1, *, classes=None, labelled_fraction=1.0
 
     ```python
     from keras_recipes.datasets import load_digits
-    target = load_digits(image_size=32, classes=(5, 6, 7, 8, 9), labelled_fraction=0.2)
+    target = load_digits(image_size=16, classes=(5, 6, 7, 8, 9), labelled_fraction=0.2)
     target.class_names          # ('5', '6', '7', '8', '9'), labels 0..4
     for images, labels in target.train.take(1):
-        print(images.shape)     # (32, 32, 32, 1)
+        print(images.shape)     # (32, 16, 16, 1)
     ```
 
     Args:

@@ -13,7 +13,9 @@ class Splits:
 
     Attributes:
         train, validation, test: ``tf.data.Dataset`` of ``(image, label)``
-            batches; ``train`` reshuffles every epoch.
+            batches; ``train`` reshuffles every epoch, in an order set by the
+            loader's ``seed`` alone (``seeded_order``), not by TensorFlow's
+            global seed.
         arrays: ``{"train" | "validation" | "test" | "unlabelled": (x, y)}``
             numpy arrays. ``unlabelled`` holds the training examples whose
             labels were dropped by ``labelled_fraction`` (their ``y`` is kept
@@ -53,13 +55,48 @@ def stratified_partition(y, fractions, seed):
     return [np.sort(np.asarray(p, dtype=np.int64)) for p in parts]
 
 
+def seeded_order(n, seed):
+    """A ``tf.data`` dataset of ``range(n)`` in a new order each pass, set by ``seed`` alone.
+
+    ``Dataset.shuffle(seed=s)`` mixes ``s`` with TensorFlow's global seed,
+    so the same ``seed`` gives other orders after ``keras.utils.set_random_seed``
+    (or none) was called with another value. Here pass ``k`` over the data
+    (the ``k``-th iteration: one epoch) is ``numpy.random.default_rng([seed,
+    k]).permutation(n)``: the same in every process for the same seed,
+    whatever the global seeds.
+
+    >>> import numpy as np
+    >>> order = seeded_order(5, seed=3)
+    >>> first, second = (np.array(list(order.as_numpy_iterator())) for _ in range(2))
+    >>> first.tolist() == np.random.default_rng([3, 0]).permutation(5).tolist()
+    True
+    >>> sorted(second.tolist()), int(order.cardinality())
+    ([0, 1, 2, 3, 4], 5)
+    """
+    import tensorflow as tf
+
+    passes = {"count": 0}
+
+    def permutations():
+        rng = np.random.default_rng([int(seed), passes["count"]])
+        passes["count"] += 1
+        yield rng.permutation(n).astype(np.int64)
+
+    order = tf.data.Dataset.from_generator(
+        permutations, output_signature=tf.TensorSpec((n,), tf.int64)).unbatch()
+    return order.apply(tf.data.experimental.assert_cardinality(n))
+
+
 def _pipeline(x, y, batch_size, shuffle_seed=None):
     import tensorflow as tf
 
-    ds = tf.data.Dataset.from_tensor_slices((x, y))
-    if shuffle_seed is not None:
-        ds = ds.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    if shuffle_seed is None:
+        ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
+    else:
+        xs, ys = tf.constant(x), tf.constant(y)
+        ds = seeded_order(len(x), shuffle_seed).batch(batch_size).map(
+            lambda i: (tf.gather(xs, i), tf.gather(ys, i)))
+    return ds.prefetch(tf.data.AUTOTUNE)
 
 
 def make_splits(x, y, class_names, *, classes=None, labelled_fraction=1.0,
@@ -82,6 +119,8 @@ def make_splits(x, y, class_names, *, classes=None, labelled_fraction=1.0,
     if labelled_fraction == 0:
         raise ValueError("labelled_fraction must be in (0, 1]; received: labelled_fraction=0")
     require_positive_int("batch_size", batch_size)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0; received: seed={seed!r}")
 
     train_fraction = 1 - validation_fraction - test_fraction
     parts = stratified_partition(y, (train_fraction, validation_fraction, test_fraction), seed)

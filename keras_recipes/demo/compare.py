@@ -6,14 +6,17 @@ target task (digits 5-9, never seen by the shipped reference backbone,
 pretrained on digits 0-4) each labelled fraction and seed trains
 
 * ``scratch``: the same architecture from random weights, ``2 * epochs``,
-  with augmentation and the same warmup + cosine schedule as fine-tuning;
+  with augmentation, warmup + cosine to the head's default rate and the same
+  fewest number of steps per phase as ``fine_tune``;
 * ``feature_extraction``: the reference base frozen, a new head, ``epochs``
-  (``train_head``);
+  (``train_head`` at its defaults);
 * ``fine_tuning``: the same model continued for ``epochs`` more with the top
-  two blocks unfrozen, a 10x smaller step, augmentation, warmup + cosine
-  and layer-wise rates (``train_top``),
+  two blocks unfrozen, a 10x smaller step, augmentation and warmup + cosine
+  (``train_top`` at its defaults),
 
-and scores each on the target test split, used once per model.
+and scores each on the target test split, used once per model. No rate or
+step count here is private to the demo: the transfer methods are the
+library's one-call defaults.
 """
 
 import time
@@ -24,22 +27,29 @@ from keras_recipes.plots import save_figure
 from keras_recipes.transfer.reference import IMAGE_SIZE, TARGET_CLASSES
 
 METHODS = ("scratch", "feature_extraction", "fine_tuning")
-HEAD_LEARNING_RATE = 1e-2
-TOP_LEARNING_RATE = 1e-3
-SCRATCH_LEARNING_RATE = 2e-3
-MIN_BATCHES = 8  # a tiny labelled set is repeated so that one epoch is at least this many steps
 
 
 def _histories(history):
     return {k: [float(v) for v in vs] for k, vs in history.history.items()}
 
 
-def transfer_run(fraction, seed, epochs, verbose=0, validate=True):
+def _min_steps(min_steps):
+    """``None`` -> ``fine_tune``'s default (100), or 4 in fast mode (notebooks in CI)."""
+    if min_steps is not None:
+        return min_steps
+    from keras_recipes.settings import fast_mode
+    from keras_recipes.transfer.finetune import MIN_STEPS
+
+    return 4 if fast_mode() else MIN_STEPS
+
+
+def transfer_run(fraction, seed, epochs, verbose=0, validate=True, min_steps=None):
     """One fraction and one seed: the three methods' test accuracy and learning curves.
 
     ``validate=False`` skips the per-epoch validation (the curves then hold
     training loss and accuracy only), which saves time when only the test
-    accuracy is wanted.
+    accuracy is wanted. ``min_steps`` is the fewest optimisation steps
+    per phase (default ``fine_tune``'s, 100; 4 in fast mode).
 
     ```python
     run = transfer_run(fraction=0.05, seed=0, epochs=8)
@@ -53,26 +63,29 @@ def transfer_run(fraction, seed, epochs, verbose=0, validate=True):
     from keras_recipes.tasks import Classifier
     from keras_recipes.augment import augment_dataset
     from keras_recipes.schedules import cosine_decay
-    from keras_recipes.transfer.finetune import train_head, train_top
+    from keras_recipes.transfer.finetune import HEAD_LEARNING_RATE, repeats_for, train_head, train_top
     from keras_recipes.transfer.reference import ARCHITECTURE, load_reference_backbone
+
+    min_steps = _min_steps(min_steps)
 
     fit_verbose = 2 if verbose >= 2 else 0
     data = load_digits(image_size=IMAGE_SIZE, classes=TARGET_CLASSES,
                        labelled_fraction=fraction, seed=seed)
-    train = data.train.repeat(-(-MIN_BATCHES // int(data.train.cardinality())))
     validation = data.validation if validate else None
-    steps = int(train.cardinality())
+    steps = int(data.train.cardinality())
+    repeats = repeats_for(steps, 2 * epochs, min_steps)
+    steps *= repeats
     accuracy, curves = {}, {}
 
     keras.utils.set_random_seed(seed)
     scratch = zoo.resnet(input_shape=data.input_shape, num_classes=data.num_classes,
                          **ARCHITECTURE)
     warmup_steps = steps if epochs > 1 else 0
-    schedule = cosine_decay(SCRATCH_LEARNING_RATE, max(1, 2 * epochs * steps - warmup_steps),
+    schedule = cosine_decay(HEAD_LEARNING_RATE, max(1, 2 * epochs * steps - warmup_steps),
                             warmup_steps=warmup_steps)
     scratch.model.compile(optimizer=keras.optimizers.Adam(schedule),
                           loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    history = scratch.model.fit(augment_dataset(train, seed=seed),
+    history = scratch.model.fit(augment_dataset(data.train.repeat(repeats), seed=seed),
                                 validation_data=validation, epochs=2 * epochs,
                                 verbose=fit_verbose)
     curves["scratch"] = _histories(history)
@@ -80,14 +93,14 @@ def transfer_run(fraction, seed, epochs, verbose=0, validate=True):
 
     keras.utils.set_random_seed(seed)
     bundle = load_reference_backbone().with_task(Classifier(num_classes=data.num_classes))
-    history = train_head(bundle, train, validation, epochs=epochs,
-                         learning_rate=HEAD_LEARNING_RATE, verbose=fit_verbose)
+    history = train_head(bundle, data.train, validation, epochs=epochs, min_steps=min_steps,
+                         verbose=fit_verbose)
     curves["feature_extraction"] = _histories(history)
     accuracy["feature_extraction"] = float(bundle.model.evaluate(data.test, verbose=0)[1])
 
-    history = train_top(bundle, train, validation, epochs=epochs,
-                        learning_rate=TOP_LEARNING_RATE, last_blocks=2, layerwise_decay=0.5,
-                        warmup_epochs=1 if epochs > 1 else 0, seed=seed, verbose=fit_verbose)
+    history = train_top(bundle, data.train, validation, epochs=epochs,
+                        warmup_epochs=1 if epochs > 1 else 0, min_steps=min_steps, seed=seed,
+                        verbose=fit_verbose)
     curves["fine_tuning"] = _histories(history)
     accuracy["fine_tuning"] = float(bundle.model.evaluate(data.test, verbose=0)[1])
     return {"fraction": float(fraction), "seed": int(seed),
@@ -120,7 +133,8 @@ def format_table(summary):
     return "\n".join(lines)
 
 
-def compare_transfer(fractions=(0.05, 0.2, 1.0), seeds=(0, 1, 2), epochs=8, verbose=1):
+def compare_transfer(fractions=(0.05, 0.2, 1.0), seeds=(0, 1, 2), epochs=8, verbose=1,
+                     min_steps=None):
     """Run ``transfer_run`` for every fraction and seed, with a progress bar.
 
     Only the first run validates every epoch (its curves are the ones
@@ -139,6 +153,8 @@ def compare_transfer(fractions=(0.05, 0.2, 1.0), seeds=(0, 1, 2), epochs=8, verb
         seeds: seeds (data split, labelled subset, initialisation).
         epochs: epochs of each transfer step (scratch gets twice as many).
         verbose: 0 silent, 1 a progress bar over runs, 2 also Keras epoch lines.
+        min_steps: fewest optimisation steps per phase (default: as
+            ``fine_tune``, 100; 4 in fast mode).
     Returns:
         ``{"runs": [...], "summary": [...], "seconds": float}``.
     """
@@ -165,7 +181,8 @@ def compare_transfer(fractions=(0.05, 0.2, 1.0), seeds=(0, 1, 2), epochs=8, verb
     runs = []
     for fraction in fractions:
         for seed in seeds:
-            run = transfer_run(fraction, seed, epochs, verbose=verbose, validate=not runs)
+            run = transfer_run(fraction, seed, epochs, verbose=verbose, validate=not runs,
+                               min_steps=min_steps)
             runs.append(run)
             bar.add(1, values=[("fraction", fraction),
                                *((m, run["accuracy"][m]) for m in METHODS)])

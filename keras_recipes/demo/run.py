@@ -4,8 +4,8 @@ Diagram A1 and seeds 001-003, with no network: the reference backbone that
 ships with the package (pretrained on digits 0-4) is transferred to digits
 5-9 at several labelled fractions; training from scratch, feature
 extraction (frozen base + new head) and fine-tuning (top unfrozen, smaller
-step, augmentation, warmup + cosine, layer-wise rates) are compared, seeds
-averaged. Prints a table and writes ``report.json``, ``learning_curves.png``
+step, augmentation, warmup + cosine) are compared, seeds averaged, with the
+library's own ``train_head`` / ``train_top`` defaults. Prints a table and writes ``report.json``, ``learning_curves.png``
 and ``accuracy_vs_labels.png``.
 """
 

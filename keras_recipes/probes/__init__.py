@@ -2,5 +2,11 @@
 
 A linear classifier trained on each stage's pooled activations, used by
 several themes (transfer, representation, label-efficient recipes). Filled
-by issue 13; empty for now.
+by issue 13: ``linear_probes`` (``probes.linear``).
 """
+
+from keras_recipes.probes.linear import (
+    ProbeResult, encoder_stages, linear_probes, stage_features,
+)
+
+__all__ = ["ProbeResult", "encoder_stages", "linear_probes", "stage_features"]

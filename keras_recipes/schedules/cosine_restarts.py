@@ -15,16 +15,20 @@ def cosine_restarts(
 ):
     """Keras's ``CosineDecayRestarts``: cosine cycles, each restart at a (decayed) peak.
 
-    Cycle ``i`` lasts ``period * period_multiplier**i`` steps and starts at
-    ``a_0 * peak_decay**i``; inside a cycle the rate follows the cosine down
-    to ``final_learning_rate * peak_decay**i``. Keras ships this
-    (``CosineDecayRestarts(first_decay_steps, t_mul, m_mul, alpha)``); this
-    function only names the parameters as the lecture does. Keras has no
-    warmup for it: wrap the result in :class:`Warmup`.
+    Cycle ``i`` lasts ``T_i = period * period_multiplier**i`` steps. With
+    ``a_f = final_learning_rate`` and ``t`` the step inside the cycle,
+    ``a = a_f + peak_decay**i * (a_0 - a_f) * 1/2 (1 + cos(pi t / T_i))``:
+    cycle ``i`` starts at ``a_f + peak_decay**i * (a_0 - a_f)`` and every
+    cycle ends at the same floor ``a_f`` (only the part above the floor
+    decays). Keras ships this (``CosineDecayRestarts(first_decay_steps,
+    t_mul, m_mul, alpha=a_f / a_0)``); this function only names the
+    parameters as the lecture does. Keras has no warmup for it: wrap the
+    result in :class:`Warmup` (its default ``clock="restart"``).
 
-    ```python
-    lr = cosine_restarts(0.1, period=100, period_multiplier=1.0)  # restarts at 100, 200, ...
-    ```
+    >>> lr = cosine_restarts(0.1, 50, period_multiplier=1.5, peak_decay=0.5,
+    ...                      final_learning_rate=0.01)
+    >>> round(float(lr(0)), 4), round(float(lr(50)), 4), round(float(lr(125)), 4)
+    (0.1, 0.055, 0.0325)
 
     Args:
         initial_learning_rate: first peak ``a_0`` > 0.

@@ -13,13 +13,17 @@ class InverseSqrtDecay(keras.optimizers.schedules.LearningRateSchedule):
     With the default ``hold_steps=1`` this is the lecture's ``a_0 / sqrt(t)``
     for ``t >= 1`` (and ``a_0`` at ``t = 0``, where the formula is undefined).
     Keras's ``InverseTimeDecay`` is ``1 / (1 + r t)``, not a square root, hence
-    this class. Put :class:`Warmup` in front for the Transformer-style
-    "warmup then inverse sqrt".
+    this class. The Transformer schedule (Vaswani et al.,
+    ``peak * min(sqrt(W / t), t / W)``) is
+    ``Warmup(InverseSqrtDecay(peak, hold_steps=W), W, clock="continue")``:
+    the warmup must *continue* this schedule's clock (with the default
+    ``clock="restart"`` the rate would fall by ``sqrt(W)`` after the peak).
 
-    ```python
-    lr = InverseSqrtDecay(0.1)
-    lr(4)        # 0.05
-    ```
+    >>> lr = InverseSqrtDecay(0.1)
+    >>> round(float(lr(4)), 4), round(float(lr(100)), 4)
+    (0.05, 0.01)
+    >>> round(float(InverseSqrtDecay(0.1, hold_steps=100)(400)), 4)
+    0.05
 
     Args:
         initial_learning_rate: ``a_0`` > 0.

@@ -6,7 +6,7 @@ scratch-vs-transfer comparison lives in ``keras_recipes.demo``.
 ```python
 from keras_recipes.datasets import load_digits
 from keras_recipes.transfer import backbone, fine_tune
-data = load_digits(image_size=32, classes=(5, 6, 7, 8, 9), labelled_fraction=0.2)
+data = load_digits(image_size=16, classes=(5, 6, 7, 8, 9), labelled_fraction=0.05)
 bundle = backbone("reference", num_classes=5)     # shipped, pretrained on digits 0-4
 histories = fine_tune(bundle, data.train, data.validation)
 ```

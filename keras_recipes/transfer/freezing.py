@@ -113,7 +113,17 @@ def freeze(bundle, recompile_model=True):
     return bundle
 
 
-def _selected(bundle, last, last_blocks, from_layer):
+def check_selection(bundle, *, last=None, last_blocks=None, from_layer=None):
+    """Raise unless at most one of the arguments is given and it names part of the base.
+
+    ``last`` may not exceed the number of weighted layers, ``last_blocks``
+    the number of blocks (``last_blocks=99`` on a 6-block base is refused
+    rather than silently unfreezing everything), and ``from_layer`` must
+    name a layer or a prefix of one.
+
+    Returns:
+        the selected layers (every base layer when nothing is given).
+    """
     given = [n for n, v in (("last", last), ("last_blocks", last_blocks),
                             ("from_layer", from_layer)) if v is not None]
     if len(given) > 1:
@@ -121,11 +131,22 @@ def _selected(bundle, last, last_blocks, from_layer):
     layers = base_layers(bundle)
     if last is not None:
         require_positive_int("last", last)
+        if last > len(layers):
+            raise ValueError(f"last must be in [1, {len(layers)}] (the base has {len(layers)} "
+                             f"weighted layers); received: last={last!r}")
         return layers[-last:]
     if last_blocks is not None:
         require_positive_int("last_blocks", last_blocks)
-        return [layer for _, group in base_blocks(bundle)[-last_blocks:] for layer in group]
+        blocks = base_blocks(bundle)
+        if last_blocks > len(blocks):
+            raise ValueError(
+                f"last_blocks must be in [1, {len(blocks)}] (the base's blocks are "
+                f"{[name for name, _ in blocks]}); received: last_blocks={last_blocks!r}")
+        return [layer for _, group in blocks[-last_blocks:] for layer in group]
     if from_layer is not None:
+        if not isinstance(from_layer, str) or not from_layer:
+            raise TypeError(f"from_layer must be a non-empty layer name; received: "
+                            f"from_layer={from_layer!r}")
         names = [layer.name for layer in layers]
         starts = [i for i, n in enumerate(names) if n == from_layer or n.startswith(from_layer)]
         if not starts:
@@ -168,7 +189,7 @@ def unfreeze(bundle, *, last=None, last_blocks=None, from_layer=None,
         the list of layers made trainable.
     """
     model, encoder = _bundle_parts(bundle)
-    chosen = _selected(bundle, last, last_blocks, from_layer)
+    chosen = check_selection(bundle, last=last, last_blocks=last_blocks, from_layer=from_layer)
     encoder.trainable = True  # nested models: their own flag must be on too
     chosen_ids = {id(layer) for layer in chosen}
     opened = []

@@ -2,7 +2,7 @@
 
 Diagram A1 needs a network "trained on a source task". These machines reach
 no weight hub, so the package ships its own: a small ``zoo.resnet`` trained on
-digits 0-4 (32x32, grayscale) from the bundled scikit-learn digits. The
+digits 0-4 (16x16, grayscale) from the bundled scikit-learn digits. The
 target task of the lecture is digits 5-9: no image is shared. Beside the
 ``.keras`` file a JSON gives the source task, the source test accuracy, the
 Keras version and the file's sha256, which the loader verifies.
@@ -90,11 +90,12 @@ def load_reference_backbone(path=None):
     Attach the target task with ``bundle.with_task(...)`` or use
     ``backbone("reference", num_classes=5)``.
 
-    ```python
-    from keras_recipes.transfer import load_reference_backbone
-    source = load_reference_backbone()      # input (32, 32, 1), 5 source classes
-    target = source.with_task(Classifier(num_classes=5))
-    ```
+    >>> from keras_recipes.tasks import Classifier
+    >>> from keras_recipes.transfer import load_reference_backbone
+    >>> source = load_reference_backbone()
+    >>> tuple(source.model.input.shape[1:]), tuple(source.model.output.shape[1:])
+    ((16, 16, 1), (5,))
+    >>> target = source.with_task(Classifier(num_classes=5))
 
     Args:
         path: a ``.keras`` file with its ``.json`` beside it (default: the
@@ -115,7 +116,7 @@ def train_reference_backbone(out_dir=DATA_DIR, epochs=30, seed=0, verbose=2):
     """Train the reference backbone on digits 0-4 and write ``.keras`` + ``.json``.
 
     The source task of diagram A1: ``zoo.resnet(width=16, depth=(1, 1, 1))``
-    on 32x32 digits 0-4, Adam 2e-3 with light augmentation; the test split
+    on 16x16 digits 0-4, Adam 2e-3 with light augmentation; the test split
     is used once, at the end, for the accuracy written to the JSON.
 
     Args:

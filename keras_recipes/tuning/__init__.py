@@ -2,7 +2,8 @@
 
 * ``space``: ``Int`` / ``Float`` / ``Choice`` / ``Fixed`` specs, validated at the door.
 * ``hypermodel``: ``BundleHyperModel``, any bundle builder + a space -> KerasTuner trials.
-* ``narrowing``: ``narrow_space``, the coarse-to-fine rule.
+* ``narrowing``: ``narrow_space`` (one hull around the top-k) and ``beam_spaces``
+  (one half-to-twice neighbourhood per kept trial), the coarse-to-fine rules.
 * ``search``: ``guided_search``, rounds in one resumable project.
 * ``distributed``: KerasTuner's chief/worker mode, round by round.
 
@@ -10,7 +11,7 @@ Importing this package imports KerasTuner (``import keras_recipes`` does not).
 """
 
 from keras_recipes.tuning.hypermodel import BundleHyperModel, compile_and_fit
-from keras_recipes.tuning.narrowing import narrow_space
+from keras_recipes.tuning.narrowing import beam_spaces, narrow_space
 from keras_recipes.tuning.result import GuidedSearchResult
 from keras_recipes.tuning.search import guided_search, logged_metric_names
 from keras_recipes.tuning.space import (
@@ -20,5 +21,5 @@ from keras_recipes.tuning.space import (
 __all__ = [
     "BundleHyperModel", "Choice", "Fixed", "Float", "GuidedSearchResult", "Int", "check_space",
     "compile_and_fit", "format_space", "from_hyperparameters", "guided_search",
-    "logged_metric_names", "narrow_space", "to_hyperparameters",
+    "beam_spaces", "logged_metric_names", "narrow_space", "to_hyperparameters",
 ]

@@ -20,6 +20,7 @@ from keras_recipes.tuning.space import check_space, from_hyperparameters
 
 
 def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epochs=1,
+                    weight_decay=None, batch_size=None,
                     loss="sparse_categorical_crossentropy", metrics=("accuracy",),
                     run_eagerly=False, **fit_kwargs):
     """The default trainer: compile ``bundle.model`` with a fresh optimizer, then ``fit``.
@@ -40,6 +41,11 @@ def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epo
         learning_rate: optimizer learning rate. Default 1e-3.
         optimizer: a Keras optimizer name ("adam", "sgd", "rmsprop"...).
         epochs: training epochs. Default 1.
+        weight_decay: the optimizer's (decoupled) ``weight_decay``; None
+            (default) keeps the optimizer's own default. Searchable.
+        batch_size: re-batch a batched ``tf.data`` training set (the first
+            positional argument) to this size; None (default) keeps its
+            batches. Searchable.
         loss, metrics: passed to ``compile``.
         run_eagerly: passed to ``compile``. True skips tracing a graph for
             every trial: faster for tiny models and few steps (tests,
@@ -48,7 +54,10 @@ def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epo
         the ``History`` of ``fit``.
     """
     model = keras_model_of("bundle", bundle)
-    opt = fresh_optimizer("optimizer", optimizer, learning_rate)
+    if batch_size is not None and fit_args and hasattr(fit_args[0], "unbatch"):
+        fit_args = (fit_args[0].unbatch().batch(int(batch_size)), *fit_args[1:])
+    extra = {} if weight_decay is None else {"weight_decay": float(weight_decay)}
+    opt = fresh_optimizer("optimizer", optimizer, learning_rate, **extra)
     model.compile(optimizer=opt, loss=loss, metrics=list(metrics), run_eagerly=run_eagerly)
     return model.fit(*fit_args, epochs=epochs, **fit_kwargs)
 
@@ -118,14 +127,22 @@ class BundleHyperModel(keras_tuner.HyperModel):
             ``hp.Int`` / ``hp.Float`` / ``hp.Choice`` calls.
         train: trainer ``train(bundle, *fit_args, **kwargs) -> History``;
             default ``compile_and_fit`` (searchable: ``learning_rate``,
-            ``optimizer``, ``epochs``). Its named keyword arguments are
+            ``optimizer``, ``epochs``, ``weight_decay``, ``batch_size``). Its named keyword arguments are
             searchable; its ``**kwargs``, if any, receive ``search``'s. Values from the space override the
             same-named keyword arguments given to ``search``.
         name: optional name of the hypermodel.
+        seed: every trial's model is built (and then trained) right after
+            ``keras.utils.set_random_seed(seed)``, so trials differ only by
+            their hyperparameters, and a search repeats in a fresh process
+            whatever the global seeds were. None leaves the global random
+            state alone. Default 0.
     """
 
-    def __init__(self, builder, space, *, train=compile_and_fit, name=None):
+    def __init__(self, builder, space, *, train=compile_and_fit, name=None, seed=0):
         super().__init__(name=name, tunable=True)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise ValueError(f"seed must be an int >= 0 or None; received: seed={seed!r}")
+        self.seed = seed
         if not callable(builder):
             raise TypeError(f"builder must be callable; received: builder={builder!r}")
         if not callable(train):
@@ -179,6 +196,8 @@ class BundleHyperModel(keras_tuner.HyperModel):
 
     def build(self, hp):
         builder_kwargs, _ = self.split(self.values(hp))
+        if self.seed is not None:
+            keras.utils.set_random_seed(self.seed)
         return keras_model_of("the builder's result", self.builder(**builder_kwargs))
 
     def fit(self, hp, model, *args, **kwargs):

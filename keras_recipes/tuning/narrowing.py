@@ -83,3 +83,65 @@ def narrow_space(space, top_values, *, margin=0.25):
         name: _narrow_one(spec, [v[name] for v in top_values if name in v], margin)
         for name, spec in space.items()
     }
+
+
+def _around_one(spec, value, spread):
+    if isinstance(spec, Fixed) or value is None:
+        return spec
+    if isinstance(spec, Choice):
+        return Fixed(value)
+    if value > 0:
+        lo, hi = value / spread, value * spread
+    else:  # half-to-twice is a ratio; around 0 or a negative value use the same width in value
+        width = max(abs(value), 1e-12) * (spread - 1)
+        lo, hi = value - width, value + width
+    lo, hi = max(lo, spec.min_value), min(hi, spec.max_value)
+    if isinstance(spec, Float):
+        return Float(lo, hi, log=spec.log) if lo < hi else Fixed(value)
+    origin, step = spec.min_value, spec.step or 1
+    lo = origin + math.floor(round((lo - origin) / step, 9)) * step
+    hi = min(origin + math.ceil(round((hi - origin) / step, 9)) * step, spec.max_value)
+    return Int(int(lo), int(hi), log=spec.log, step=spec.step) if lo < hi else Fixed(value)
+
+
+def beam_spaces(space, top_values, *, spread=2.0):
+    """The beam of diagram A8: one neighbourhood per kept trial, not one hull around all.
+
+    For each of the top-k trials, a space around its own values:
+
+    * ``Int`` / ``Float``: from ``value / spread`` to ``value * spread``
+      (half to twice its value by default), clipped to the original bounds;
+      for a log-sampled parameter this is a symmetric window on the log
+      scale, and the narrowed parameter stays log-sampled. ``Int`` bounds
+      are rounded outwards to the step grid.
+    * ``Choice``: fixed to the trial's value (each neighbourhood follows its
+      own trial; the beam keeps the alternatives as separate neighbourhoods).
+    * ``Fixed`` parameters and parameters the trial lacks are kept.
+
+    >>> from keras_recipes.tuning import Choice, Float, Int
+    >>> space = {"lr": Float(1e-4, 1e-1, log=True), "width": Int(4, 64), "opt": Choice(["adam", "sgd"])}
+    >>> top = [{"lr": 1e-3, "width": 16, "opt": "adam"}, {"lr": 0.08, "width": 40, "opt": "sgd"}]
+    >>> first, second = beam_spaces(space, top)
+    >>> first["lr"], first["width"], first["opt"]
+    (Float(min_value=0.0005, max_value=0.002, log=True), Int(min_value=8, max_value=32, log=False, step=None), Fixed(value='adam'))
+    >>> second["lr"].min_value, second["lr"].max_value, second["width"].max_value
+    (0.04, 0.1, 64)
+
+    Args:
+        space: a ``{name: Int | Float | Choice | Fixed}`` dict.
+        top_values: non-empty list of ``{name: value}`` dicts, best first.
+        spread: ratio of each window's ends to the trial's value, > 1
+            (default 2.0: half to twice).
+    Returns:
+        a list of spaces, one per entry of ``top_values``, in the same order.
+    """
+    space = check_space(space)
+    if not top_values or not all(isinstance(v, dict) for v in top_values):
+        raise ValueError(
+            "top_values must be a non-empty list of {name: value} dicts; "
+            f"received: top_values={top_values!r}"
+        )
+    if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not spread > 1:
+        raise ValueError(f"spread must be a number > 1; received: spread={spread!r}")
+    return [{name: _around_one(spec, values.get(name), spread) for name, spec in space.items()}
+            for values in top_values]

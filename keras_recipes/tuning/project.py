@@ -23,6 +23,23 @@ def _normalise(obj):
     return json.loads(json.dumps(obj))  # keeps key order: it fixes the sampling order
 
 
+def _describe_change(key, saved, now):
+    """``key: saved X, now Y``; for dicts (the space) only the entries that differ."""
+    if isinstance(saved, dict) and isinstance(now, dict):
+        names = [n for n in list(saved) + [n for n in now if n not in saved]
+                 if saved.get(n) != now.get(n)]
+        parts = []
+        for n in names:
+            if n not in now:
+                parts.append(f"{n!r} removed (was {saved[n]!r})")
+            elif n not in saved:
+                parts.append(f"{n!r} added ({now[n]!r})")
+            else:
+                parts.append(f"{n!r} saved {saved[n]!r}, now {now[n]!r}")
+        return f"{key}: " + ", ".join(parts)
+    return f"{key}: saved {saved!r}, now {now!r}"
+
+
 class Project:
     """The manifest of one guided-search project directory (``root``)."""
 
@@ -53,7 +70,7 @@ class Project:
                 return cls(root, settings, saved["rounds"])
             if on_change == "raise":
                 details = "; ".join(
-                    f"{k}: saved {saved['settings'].get(k)!r}, now {_normalise(settings).get(k)!r}"
+                    _describe_change(k, saved["settings"].get(k), _normalise(settings).get(k))
                     for k in changed)
                 raise ValueError(
                     f"the guided-search project at {root!r} was started with other "

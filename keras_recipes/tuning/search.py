@@ -125,7 +125,7 @@ def _collect(tuners, spaces, objective):
 def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy", top_k=3,
                   margin=0.25, oracle="random", warm_start=(), directory="tuning",
                   project_name="guided_search", overwrite=False, on_change="raise", seed=0,
-                  verbose=1, **fit_kwargs):
+                  round_epochs=None, verbose=1, **fit_kwargs):
     """Coarse-to-fine search: a random/Bayesian round, then rounds narrowed around the best.
 
     Diagram A8 ("Automatic (Guided) Hyperparameter Tuning"). Round 0 runs
@@ -183,11 +183,20 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
         on_change: "raise" (default) or "restart" when an existing project
             was started with other settings.
         seed: seed of the oracles (round r uses ``seed + r``). Default 0.
+        round_epochs: optional training epochs of each round, one per entry
+            of ``trials`` (the seven-step recipe's "refine, train longer":
+            e.g. ``(1, 3)``); overrides ``epochs=`` round by round. Default
+            None: every round trains ``epochs``.
         verbose: 0 silent, 1 KerasTuner's per-trial display and the spaces.
     Returns:
         a ``GuidedSearchResult`` (None on a distributed worker).
     """
     trials, top_k = _check_rounds(trials, top_k, margin)
+    if round_epochs is not None:
+        if isinstance(round_epochs, int) or len(round_epochs) != len(trials):
+            raise ValueError(f"round_epochs must give one epoch count per round "
+                             f"({len(trials)} rounds); received: round_epochs={round_epochs!r}")
+        round_epochs = [require_positive_int("round_epochs entries", e) for e in round_epochs]
     require_choice("oracle", oracle, sorted(ORACLES))
     objective = _resolve_objective(objective)
     space = hypermodel.declared_space()
@@ -205,8 +214,12 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
         settings = {"space": space_to_json(space), "objective": objective.name,
                     "direction": objective.direction, "oracle": oracle, "trials": trials,
                     "top_k": top_k, "margin": margin, "seed": seed, "warm_start": warm_start}
-        project = Project.open(root, settings, overwrite=overwrite, on_change=on_change)
+        if round_epochs is not None:  # only when given: older manifests stay valid
+            settings["round_epochs"] = round_epochs
+        # The objective is checked first: a refused search writes no manifest, so the
+        # corrected rerun starts cleanly.
         check_objective(objective, logged_metric_names(hypermodel, *fit_args, **fit_kwargs))
+        project = Project.open(root, settings, overwrite=overwrite, on_change=on_change)
 
     tuners, spaces = [], []
     for r, max_trials in enumerate(trials):
@@ -230,7 +243,10 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
             if role == "chief":
                 distributed.serve_oracle(tuner)
             else:
-                tuner.search(*fit_args, verbose=verbose, **fit_kwargs)
+                round_kwargs = dict(fit_kwargs)
+                if round_epochs is not None:
+                    round_kwargs["epochs"] = round_epochs[r]
+                tuner.search(*fit_args, verbose=verbose, **round_kwargs)
         tuners.append(tuner)
     if role == "worker":
         return None

@@ -1,0 +1,176 @@
+"""Bad input is stopped at the door (issue 13): a table of malformed calls across the public API.
+
+Each row calls one public function with one bad argument and asserts: the
+exception type, the argument's name in the message, that nothing was written
+to disk (the call runs in an empty working directory and every directory
+argument points inside it), and that it failed in under 2 seconds.
+"""
+
+import functools
+import os
+import time
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_recipes import schedules
+from keras_recipes.callbacks import LearningRateWarmup, SnapshotEnsemble
+from keras_recipes.checks import check_training_data
+from keras_recipes.datasets import asymmetric_noise, load_digits, load_shapes, symmetric_noise
+from keras_recipes.diagnostics import check_initial_loss, find_learning_rate, overfit_small_sample
+from keras_recipes.initialization.lottery import lottery_init
+from keras_recipes.transfer import (
+    backbone, fine_tune, freeze, train_head, train_top, unfreeze,
+)
+from keras_recipes.tuning import BundleHyperModel, Choice, Float, Int, guided_search, narrow_space
+from keras_recipes.zoo import mobilenet_v2, resnet, vgg
+
+TINY = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, width=4, depth=(1,))
+
+
+@pytest.fixture(scope="module")
+def env():
+    digits16 = load_digits(image_size=16, classes=(5, 6, 7, 8, 9), labelled_fraction=0.05)
+    digits8 = load_digits(image_size=8)
+    x, y = digits16.arrays["train"]
+    nan_x = x.copy()
+    nan_x[0, 0, 0, 0] = np.nan
+    return {
+        "bundle": backbone("reference", num_classes=5),
+        "train": digits16.train,
+        "unbatched": tf.data.Dataset.from_tensor_slices((x, y)),
+        "empty": tf.data.Dataset.from_tensor_slices((x[:0], y[:0])).batch(8),
+        "nan": tf.data.Dataset.from_tensor_slices((nan_x, y)).batch(8),
+        "labels_too_big": tf.data.Dataset.from_tensor_slices((x, y + 5)).batch(8),
+        "digits8": digits8.train,
+        "digits8_val": digits8.validation,
+        "hypermodel": BundleHyperModel(TINY, {"learning_rate": Float(1e-3, 1e-1, log=True)}),
+    }
+
+
+def _rows():
+    e = "env"  # rows are (id, call(env, dir) -> None, exception, argument name)
+    rows = [
+        # transfer: fine_tune and its phases
+        ("fine_tune last_blocks=99", lambda v, d: fine_tune(v["bundle"], v["train"], last_blocks=99), ValueError, "last_blocks"),
+        ("fine_tune warmup_epochs >= epochs", lambda v, d: fine_tune(v["bundle"], v["train"], epochs=2, warmup_epochs=2), ValueError, "warmup_epochs"),
+        ("fine_tune unbatched", lambda v, d: fine_tune(v["bundle"], v["unbatched"]), ValueError, "train"),
+        ("fine_tune empty", lambda v, d: fine_tune(v["bundle"], v["empty"]), ValueError, "train"),
+        ("fine_tune NaN images", lambda v, d: fine_tune(v["bundle"], v["nan"]), ValueError, "train"),
+        ("fine_tune label >= num_classes", lambda v, d: fine_tune(v["bundle"], v["labels_too_big"]), ValueError, "train"),
+        ("fine_tune numpy train", lambda v, d: fine_tune(v["bundle"], np.zeros((4, 16, 16, 1))), TypeError, "train"),
+        ("fine_tune not a bundle", lambda v, d: fine_tune("resnet", v["train"]), TypeError, "bundle"),
+        ("fine_tune head_epochs=0", lambda v, d: fine_tune(v["bundle"], v["train"], head_epochs=0), ValueError, "head_epochs"),
+        ("fine_tune min_steps=-1", lambda v, d: fine_tune(v["bundle"], v["train"], min_steps=-1), ValueError, "min_steps"),
+        ("fine_tune layerwise_decay=2", lambda v, d: fine_tune(v["bundle"], v["train"], layerwise_decay=2.0), ValueError, "layerwise_decay"),
+        ("fine_tune unknown keyword", lambda v, d: fine_tune(v["bundle"], v["train"], last_block=1), TypeError, "last_block"),
+        ("fine_tune bad validation", lambda v, d: fine_tune(v["bundle"], v["train"], v["nan"]), ValueError, "validation"),
+        ("fine_tune learning_rate=0", lambda v, d: fine_tune(v["bundle"], v["train"], learning_rate=0), ValueError, "learning_rate"),
+        ("train_head epochs=0", lambda v, d: train_head(v["bundle"], v["train"], epochs=0), ValueError, "epochs"),
+        ("train_head learning_rate<0", lambda v, d: train_head(v["bundle"], v["train"], learning_rate=-1), ValueError, "learning_rate"),
+        ("train_head NaN", lambda v, d: train_head(v["bundle"], v["nan"], cache_dir=os.path.join(d, "c")), ValueError, "train"),
+        ("train_top last too many", lambda v, d: train_top(v["bundle"], v["train"], last=10**6), ValueError, "last"),
+        ("train_top from_layer unknown", lambda v, d: train_top(v["bundle"], v["train"], from_layer="nope"), ValueError, "from_layer"),
+        ("train_top two selections", lambda v, d: unfreeze(v["bundle"], last=1, last_blocks=1), ValueError, "last"),
+        ("train_top infinite data", lambda v, d: train_top(v["bundle"], v["train"].repeat(), epochs=2), ValueError, "cardinality"),
+        ("unfreeze last_blocks=99", lambda v, d: unfreeze(v["bundle"], last_blocks=99), ValueError, "last_blocks"),
+        ("unfreeze last=0", lambda v, d: unfreeze(v["bundle"], last=0), ValueError, "last"),
+        ("freeze not a bundle", lambda v, d: freeze(42), TypeError, "bundle"),
+        ("backbone unknown name", lambda v, d: backbone("ResNet9000"), ValueError, "name"),
+        ("backbone num_classes=0", lambda v, d: backbone("reference", num_classes=0), ValueError, "num_classes"),
+        # datasets
+        ("load_digits image_size=0", lambda v, d: load_digits(image_size=0), ValueError, "image_size"),
+        ("load_digits channels=2", lambda v, d: load_digits(channels=2), ValueError, "channels"),
+        ("load_digits classes out of range", lambda v, d: load_digits(classes=(3, 11)), ValueError, "classes"),
+        ("load_digits labelled_fraction=0", lambda v, d: load_digits(labelled_fraction=0), ValueError, "labelled_fraction"),
+        ("load_digits labelled_fraction>1", lambda v, d: load_digits(labelled_fraction=1.5), ValueError, "labelled_fraction"),
+        ("load_digits fractions sum >= 1", lambda v, d: load_digits(validation_fraction=0.6, test_fraction=0.5), ValueError, "validation_fraction"),
+        ("load_digits batch_size=0", lambda v, d: load_digits(batch_size=0), ValueError, "batch_size"),
+        ("load_digits seed=-1", lambda v, d: load_digits(seed=-1), ValueError, "seed"),
+        ("load_shapes image_size=0", lambda v, d: load_shapes(n=10, image_size=0), ValueError, "image_size"),
+        ("symmetric_noise rate>1", lambda v, d: symmetric_noise(np.arange(10) % 3, 1.5, 3), ValueError, "rate"),
+        ("asymmetric_noise rate<0", lambda v, d: asymmetric_noise(np.arange(10) % 3, -0.1, {0: 1}), ValueError, "rate"),
+        ("check_training_data not a dataset", lambda v, d: check_training_data(v["bundle"], [1, 2]), TypeError, "train"),
+        # schedules
+        ("cosine_restarts rate=0", lambda v, d: schedules.cosine_restarts(0, 10), ValueError, "initial_learning_rate"),
+        ("cosine_restarts period=0", lambda v, d: schedules.cosine_restarts(0.1, 0), ValueError, "period"),
+        ("cosine_restarts final > initial", lambda v, d: schedules.cosine_restarts(0.1, 10, final_learning_rate=1.0), ValueError, "final_learning_rate"),
+        ("Warmup warmup_steps=0", lambda v, d: schedules.Warmup(0.1, 0), ValueError, "warmup_steps"),
+        ("Warmup clock", lambda v, d: schedules.Warmup(0.1, 5, clock="later"), ValueError, "clock"),
+        ("Warmup mode", lambda v, d: schedules.Warmup(0.1, 5, mode="cubic"), ValueError, "mode"),
+        ("InverseSqrtDecay rate<0", lambda v, d: schedules.InverseSqrtDecay(-1.0), ValueError, "initial_learning_rate"),
+        ("InverseSqrtDecay hold_steps=0", lambda v, d: schedules.InverseSqrtDecay(0.1, hold_steps=0), ValueError, "hold_steps"),
+        ("LearningRateWarmup epochs=0", lambda v, d: LearningRateWarmup(0.1, 0), ValueError, "warmup_epochs"),
+        ("SnapshotEnsemble snapshots=0", lambda v, d: SnapshotEnsemble(os.path.join(d, "s"), snapshots=0, initial_learning_rate=0.1), ValueError, "snapshots"),
+        # lottery
+        ("lottery draws=0", lambda v, d: lottery_init(TINY, v["digits8"], draws=0), ValueError, "draws"),
+        ("lottery steps=0", lambda v, d: lottery_init(TINY, v["digits8"], steps=0), ValueError, "steps"),
+        ("lottery numpy data", lambda v, d: lottery_init(TINY, np.zeros((4, 8, 8, 1))), TypeError, "data"),
+        ("lottery builder not callable", lambda v, d: lottery_init("vgg", v["digits8"]), TypeError, "builder"),
+        ("lottery learning_rate=0", lambda v, d: lottery_init(TINY, v["digits8"], learning_rate=0), ValueError, "learning_rate"),
+        ("lottery optimizer unknown", lambda v, d: lottery_init(TINY, v["digits8"], optimizer="sgdd"), ValueError, "optimizer"),
+        ("lottery seed<0", lambda v, d: lottery_init(TINY, v["digits8"], seed=-3), ValueError, "seed"),
+        ("lottery NaN data", lambda v, d: lottery_init(TINY, v["nan"].map(lambda x, y: (x[:, :8, :8], y)), verbose=0), ValueError, "data"),
+        ("lottery empty data", lambda v, d: lottery_init(TINY, v["empty"].map(lambda x, y: (x[:, :8, :8], y)), verbose=0), ValueError, "data"),
+        # tuning
+        ("guided_search trials int", lambda v, d: guided_search(v["hypermodel"], v["digits8"], trials=5, directory=d), ValueError, "trials"),
+        ("guided_search top_k=0", lambda v, d: guided_search(v["hypermodel"], v["digits8"], top_k=0, directory=d), ValueError, "top_k"),
+        ("guided_search oracle", lambda v, d: guided_search(v["hypermodel"], v["digits8"], oracle="grid", directory=d), ValueError, "oracle"),
+        ("guided_search margin<0", lambda v, d: guided_search(v["hypermodel"], v["digits8"], margin=-1, directory=d), ValueError, "margin"),
+        ("narrow_space empty top", lambda v, d: narrow_space({"lr": Float(1e-3, 1e-1)}, []), ValueError, "top_values"),
+        ("Float min > max", lambda v, d: Float(1.0, 0.1), ValueError, "min_value"),
+        ("Int log with 0", lambda v, d: Int(0, 8, log=True), ValueError, "min_value"),
+        ("Choice empty", lambda v, d: Choice([]), ValueError, "values"),
+        ("BundleHyperModel unknown key", lambda v, d: BundleHyperModel(TINY, {"widht": Int(2, 8)}).check_keys(), ValueError, "widht"),
+        # zoo
+        ("vgg input_shape rank", lambda v, d: vgg(input_shape=(8, 8)), ValueError, "input_shape"),
+        ("resnet width=0", lambda v, d: resnet(input_shape=(16, 16, 1), width=0), ValueError, "width"),
+        ("mobilenet_v2 num_classes=0", lambda v, d: mobilenet_v2(input_shape=(16, 16, 1), num_classes=0), ValueError, "num_classes"),
+        # diagnostics
+        ("check_initial_loss numpy", lambda v, d: check_initial_loss(TINY().model, "data", loss="sparse_categorical_crossentropy"), TypeError, "data"),
+        ("overfit_small_sample batches=0", lambda v, d: overfit_small_sample(TINY().model, v["digits8"], batches=0), ValueError, "batches"),
+        ("check_initial_loss tolerance<0", lambda v, d: check_initial_loss(TINY().model, v["digits8"], loss="sparse_categorical_crossentropy", tolerance=-1), ValueError, "tolerance"),
+        ("find_learning_rate bad range", lambda v, d: find_learning_rate(TINY().model, v["digits8"], min_learning_rate=1.0, max_learning_rate=0.1), ValueError, "min_learning_rate"),
+    ]
+    del e
+    return rows
+
+
+ROWS = _rows()
+
+
+def test_the_table_covers_at_least_fifty_calls():
+    assert len(ROWS) >= 50
+    assert len({r[0] for r in ROWS}) == len(ROWS)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r[0] for r in ROWS])
+def test_malformed_call_is_stopped_at_the_door(row, env, tmp_path, monkeypatch):
+    _, call, error, argument = row
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    start = time.perf_counter()
+    with pytest.raises(error) as info:
+        call(env, str(work))
+    elapsed = time.perf_counter() - start
+    assert argument in str(info.value), str(info.value)
+    assert not list(work.rglob("*")), "something was written to disk"
+    assert elapsed < 2.0 * _load_factor(), f"took {elapsed:.2f} s"
+
+
+def _load_factor():
+    # The 2-second budget is for a quiet 2-core machine; scale it when the machine is shared.
+    try:
+        return max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    except OSError:
+        return 1.0
+
+
+def test_a_refused_objective_writes_no_manifest_so_the_corrected_rerun_starts(env, tmp_path):
+    # Not in the table: finding what training logs takes one (traced) step.
+    with pytest.raises(ValueError, match="objective"):
+        guided_search(env["hypermodel"], env["digits8"], validation_data=env["digits8_val"],
+                      objective="val_auc", trials=(1,), directory=str(tmp_path), verbose=0)
+    assert not list(tmp_path.rglob("*"))
