@@ -28,7 +28,7 @@ RECIPES = (
     ),
     Recipe(
         "Seed 004 warmup and the linear scaling rule: step the rate up each epoch or batch, then decay",
-        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, scaling.linear_scaling",
+        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, schedules.linear_scaling",
         "notebooks/02_learning_rate_schedules.ipynb",
     ),
     Recipe(
@@ -43,7 +43,7 @@ RECIPES = (
     ),
     Recipe(
         "Seed 002 tuning recipe steps 1-3: initial loss ~ log C, overfit a small sample, LR finder, update/weight ratio",
-        "sanity.check_initial_loss, sanity.overfit_small_sample, lr_finder.find_learning_rate, callbacks.UpdateRatioMonitor",
+        "diagnostics.check_initial_loss, diagnostics.overfit_small_sample, diagnostics.find_learning_rate, callbacks.UpdateRatioMonitor",
         "notebooks/02_learning_rate_schedules.ipynb",
     ),
     Recipe(
@@ -59,12 +59,12 @@ RECIPES = (
     ),
     Recipe(
         "A2 Weight Initialization (Lottery): N draws, brief tiny-rate pre-training, lowest loss wins",
-        "lottery.lottery_init (table + plot of the draws, NaN draws dropped)",
+        "initialization.lottery_init (table + plot of the draws, NaN draws dropped)",
         "notebooks/05_weight_initialization.ipynb",
     ),
     Recipe(
         "A3 Weight Initialization (Warmup): one draw, rate stepped up each epoch, then train",
-        "warmup_initialization.warmup_init (on callbacks.LearningRateWarmup, see notebook 02)",
+        "initialization.warmup_init (on callbacks.LearningRateWarmup, see notebook 02)",
         "notebooks/05_weight_initialization.ipynb",
     ),
 )

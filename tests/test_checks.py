@@ -4,7 +4,7 @@ import pytest
 
 from keras_recipes import zoo
 from keras_recipes.checks import keras_model_of, require_bundle
-from keras_recipes.lottery import lottery_init
+from keras_recipes.initialization.lottery import lottery_init
 
 
 def test_keras_model_of_unwraps_bundles_and_refuses_the_rest():

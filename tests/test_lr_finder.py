@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from keras_recipes import datasets
-from keras_recipes.lr_finder import find_learning_rate
+from keras_recipes.diagnostics.lr_finder import find_learning_rate
 
 
 def test_sweep_is_geometric_and_suggestion_is_below_the_stability_limit():

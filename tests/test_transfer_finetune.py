@@ -6,10 +6,10 @@ import keras
 import numpy as np
 import pytest
 
+from keras_recipes.augment import augment_dataset, augmentation
 from keras_recipes.datasets import load_digits
 from keras_recipes.transfer import (
-    FineTuneHistories, augment_dataset, augmentation, backbone, fine_tune, train_top,
-    warmup_cosine,
+    FineTuneHistories, backbone, fine_tune, train_top, warmup_cosine,
 )
 
 

@@ -193,7 +193,7 @@ class FeatureCache:
         Returns:
             ``CachedFeatures``; ``.dataset()`` gives the tf.data pipeline.
         """
-        from keras_recipes.cache.augment import seeded_augment
+        from keras_recipes.augment import seeded_augment
         from keras_recipes.cache.extract import SteadyBatch, extract_to, make_forward, merge_workers
         from keras_recipes.cache.fingerprint import (
             augment_fingerprint, cache_key, dataset_fingerprint, encoder_fingerprint)

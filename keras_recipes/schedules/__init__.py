@@ -1,5 +1,6 @@
 """Learning-rate schedules of seeds 002/004 (step, cosine, linear, inverse sqrt,
-constant, restarts, one-cycle, cyclical) and a warmup wrapper for any of them.
+constant, restarts, one-cycle, cyclical), a warmup wrapper for any of them,
+and the linear scaling rule for large batches (seed 004, ``linear_scaling``).
 
 Where Keras ships the schedule (cosine, restarts, step, linear), the function
 here returns Keras's class with the lecture's parameter names; the classes
@@ -17,6 +18,7 @@ from keras_recipes.schedules.cyclical import TriangularCyclical
 from keras_recipes.schedules.inverse_sqrt import InverseSqrtDecay
 from keras_recipes.schedules.linear import linear_decay
 from keras_recipes.schedules.one_cycle import OneCycle
+from keras_recipes.schedules.scaling import ScaledLearningRate, linear_scaling
 from keras_recipes.schedules.step import step_decay
 from keras_recipes.schedules.values import schedule_values
 from keras_recipes.schedules.warmup import Warmup
@@ -25,11 +27,13 @@ __all__ = [
     "Constant",
     "InverseSqrtDecay",
     "OneCycle",
+    "ScaledLearningRate",
     "TriangularCyclical",
     "Warmup",
     "cosine_decay",
     "cosine_restarts",
     "linear_decay",
+    "linear_scaling",
     "schedule_values",
     "step_decay",
 ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import keras
 
 from keras_recipes.checks import check_dataset, require_positive_int, require_positive_number
-from keras_recipes.transfer.augment import augment_dataset
+from keras_recipes.augment import augment_dataset
 from keras_recipes.transfer.freezing import freeze, unfreeze
 from keras_recipes.transfer.layerwise import LayerwiseOptimizer, layerwise_multipliers
 

@@ -51,7 +51,7 @@ def transfer_run(fraction, seed, epochs, verbose=0, validate=True):
     from keras_recipes import zoo
     from keras_recipes.datasets import load_digits
     from keras_recipes.tasks import Classifier
-    from keras_recipes.transfer.augment import augment_dataset
+    from keras_recipes.augment import augment_dataset
     from keras_recipes.transfer.finetune import train_head, train_top, warmup_cosine
     from keras_recipes.transfer.reference import ARCHITECTURE, load_reference_backbone
 
@@ -126,7 +126,7 @@ def compare_transfer(fractions=(0.05, 0.2, 1.0), seeds=(0, 1, 2), epochs=8, verb
     (runs go seed by seed within each fraction).
 
     ```python
-    from keras_recipes.transfer import compare_transfer, format_table
+    from keras_recipes.demo import compare_transfer, format_table
     result = compare_transfer(fractions=(0.05, 1.0), seeds=(0, 1, 2), epochs=8)
     print(format_table(result["summary"]))
     ```

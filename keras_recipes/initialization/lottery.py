@@ -82,7 +82,7 @@ def lottery_init(builder, data, *, draws=8, steps=10, learning_rate=1e-4, optimi
     ```python
     import functools
     from keras_recipes import datasets, vgg
-    from keras_recipes.lottery import lottery_init
+    from keras_recipes.initialization.lottery import lottery_init
     splits = datasets.load_digits(image_size=8)
     result = lottery_init(functools.partial(vgg, input_shape=(8, 8, 1), width=8, depth=(1,)),
                           splits.train, draws=6, steps=5)

@@ -30,7 +30,7 @@ def warmup_init(model, data, *, target_learning_rate, warmup_epochs, epochs=None
 
     ```python
     from keras_recipes import datasets, vgg
-    from keras_recipes.warmup_initialization import warmup_init
+    from keras_recipes.initialization.warmup_init import warmup_init
     splits = datasets.load_digits(image_size=8)
     bundle = vgg(input_shape=(8, 8, 1), width=8, depth=(1,))
     history = warmup_init(bundle, splits.train, target_learning_rate=0.1, warmup_epochs=3,
