@@ -43,9 +43,11 @@ from keras_recipes.cache.manifest import MANIFEST, Manifest, ShardRecord, remove
 def make_forward(encoder, strategy=None):
     """``fn(images) -> numpy features`` running the encoder in inference mode.
 
-    Without a strategy this is ``encoder.predict_on_batch``: the same traced
-    function that ``encoder.predict`` uses and keeps on the model, so a
-    second extraction does not trace again and the throughput is predict's.
+    Without a strategy this is ``encoder.predict_on_batch``: Keras traces it
+    once and keeps it on the model (``encoder.predict`` keeps its own trace
+    beside it), so a second extraction with the same encoder does not trace
+    again and the throughput is predict's (``SteadyBatch`` keeps one input
+    shape, so one trace).
 
     With a ``tf.distribute`` strategy (TensorFlow backend only: it is
     TensorFlow's API), the encoder is cloned into the strategy's scope (same
