@@ -284,27 +284,28 @@ def main(argv=None):
                         f"({time.time() - start:.0f} s)")
         print(f"  seed {seed}: " + " | ".join(line), flush=True)
 
-    print(f"\n=== {len(seeds)} seeds: median [IQR] of the chosen configuration's test accuracy "
-          f"and of the best validation accuracy ===")
-    for method in args.methods:
-        tq, vq = quartiles(test[method]), quartiles(val_best[method])
-        print(f"{method:<16} test {tq[1]:.4f} [{tq[0]:.4f}, {tq[2]:.4f}]   "
-              f"val {vq[1]:.4f} [{vq[0]:.4f}, {vq[2]:.4f}]")
-    headline = {"seeds": f"{seeds.start}-{seeds.stop - 1}"}
-    print("\nwin rate of each guided variant against each peer (test accuracy, same seed; tie = 1/2)")
-    for guided in [g for g in GUIDED if g in args.methods]:
-        for peer in [m for m in args.methods if m != guided]:
-            wins = sum(a > b for a, b in zip(test[guided], test[peer]))
-            losses = sum(a < b for a, b in zip(test[guided], test[peer]))
-            ties = len(test[guided]) - wins - losses
-            rate = (wins + ties / 2) / len(test[guided])
-            p = sign_test(wins, losses)
-            print(f"  {guided:<16} vs {peer:<16} {rate:5.1%}  ({wins} wins, {ties} ties, {losses} losses; "
-                  f"sign test p = {p:.3f})")
-            headline[f"win_{guided}_vs_{peer}"] = round(rate, 3)
-    for method in args.methods:
-        headline[f"test_median_{method}"] = round(statistics.median(test[method]), 4)
-    print(f"plot of best-so-far against epochs spent: {plot(curves, args.plot)}")
+    headline = {"seeds": f"{seeds.start}-{seeds.stop - 1}" if len(seeds) else "none"}
+    if len(seeds):  # an empty range (e.g. --seeds 0 0) runs the memory measurement alone
+        print(f"\n=== {len(seeds)} seeds: median [IQR] of the chosen configuration's test accuracy "
+              f"and of the best validation accuracy ===")
+        for method in args.methods:
+            tq, vq = quartiles(test[method]), quartiles(val_best[method])
+            print(f"{method:<16} test {tq[1]:.4f} [{tq[0]:.4f}, {tq[2]:.4f}]   "
+                  f"val {vq[1]:.4f} [{vq[0]:.4f}, {vq[2]:.4f}]")
+        print("\nwin rate of each guided variant against each peer (test accuracy, same seed; tie = 1/2)")
+        for guided in [g for g in GUIDED if g in args.methods]:
+            for peer in [m for m in args.methods if m != guided]:
+                wins = sum(a > b for a, b in zip(test[guided], test[peer]))
+                losses = sum(a < b for a, b in zip(test[guided], test[peer]))
+                ties = len(test[guided]) - wins - losses
+                rate = (wins + ties / 2) / len(test[guided])
+                p = sign_test(wins, losses)
+                print(f"  {guided:<16} vs {peer:<16} {rate:5.1%}  ({wins} wins, {ties} ties, {losses} losses; "
+                      f"sign test p = {p:.3f})")
+                headline[f"win_{guided}_vs_{peer}"] = round(rate, 3)
+        for method in args.methods:
+            headline[f"test_median_{method}"] = round(statistics.median(test[method]), 4)
+        print(f"plot of best-so-far against epochs spent: {plot(curves, args.plot)}")
     if args.memory_trials:
         rss, slope = measure_memory(args.memory_trials, split(features, labels, 0, args.train,
                                                                args.validation), dim, directory)
