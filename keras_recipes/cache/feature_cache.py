@@ -242,12 +242,6 @@ class FeatureCache:
             manifest = merge_workers(path, header, worker.count, timeout=worker_timeout)
         return CachedFeatures(path, manifest)
 
-    def dataset(self, encoder, dataset, *, batch_size=32, shuffle=True, **extract_kwargs):
-        """Shortcut: ``extract(encoder, dataset, ...).dataset(batch_size, shuffle=shuffle)``."""
-        seed = extract_kwargs.get("seed", 0)
-        return self.extract(encoder, dataset, batch_size=batch_size, **extract_kwargs).dataset(
-            batch_size, shuffle=shuffle, seed=seed)
-
     def info(self):
         """One dict per entry: key, encoder name, examples, copies, complete, bytes, path.
 

@@ -8,7 +8,28 @@ here are the ones Keras lacks. All are ``LearningRateSchedule`` objects that
 save and load with a compiled model.
 
     >>> from keras_recipes import schedules
-    >>> lr = schedules.Warmup(schedules.cosine_decay(0.1, 900), warmup_steps=100)
+    >>> lr = schedules.Warmup(schedules.cosine_restarts(0.1, 200), warmup_steps=50)
+
+Warmup, which one when. Each way below does something the others cannot;
+there are no others.
+
+===============================================  ==================================================
+you want                                         use
+===============================================  ==================================================
+per-step linear warmup, then cosine (seed 004)   ``cosine_decay(a0, T, warmup_steps=W)``: Keras's own
+                                                 ``CosineDecay(warmup_target=, warmup_steps=)``;
+                                                 saved with the compiled model
+warmup in front of any other schedule            ``Warmup(schedule, W)``: restarts, one-cycle, step,
+(restarts, one-cycle, step, inverse sqrt), or    inverse sqrt...; Keras has warmup only inside
+an exponential ramp                              ``CosineDecay``; saved with the model
+diagram A3: step the rate up after each *epoch*  ``callbacks.LearningRateWarmup(target, W)``: counts
+to the target, then cosine or hold; Goyal's      epochs, works on a float-rate optimizer, logs the
+large-batch warmup (``per="batch"``)             rate; feed it ``linear_scaling``'s result
+the whole A3 recipe: compile, warm up, train     ``initialization.warmup_init``: built on
+                                                 ``LearningRateWarmup``
+a per-epoch decay without warmup                 Keras's ``keras.callbacks.LearningRateScheduler(
+                                                 lambda e: float(cosine_decay(a0, T)(e)))``
+===============================================  ==================================================
 """
 
 from keras_recipes.schedules.constant import Constant

@@ -15,7 +15,7 @@ histories = fine_tune(bundle, data.train, data.validation)
 from keras_recipes.transfer.adapters import adapt_input
 from keras_recipes.transfer.backbones import APPLICATIONS, WeightsUnavailableError, backbone
 from keras_recipes.transfer.finetune import (
-    FineTuneHistories, fine_tune, train_head, train_top, warmup_cosine,
+    FineTuneHistories, fine_tune, train_head, train_top,
 )
 from keras_recipes.transfer.freezing import (
     base_blocks, base_layers, block_name, freeze, recompile, unfreeze,
@@ -32,5 +32,4 @@ __all__ = [
     "base_layers", "block_name", "fine_tune",
     "freeze", "layerwise_multipliers", "load_reference_backbone", "recompile",
     "reference_metadata", "train_head", "train_top", "unfreeze", "verify_backbone_file",
-    "warmup_cosine",
 ]
