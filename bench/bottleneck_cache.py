@@ -2,29 +2,42 @@
 
 Seeds 001/003: "Frozen training layers: why waste computations?" With the
 base frozen, every epoch of ordinary training recomputes the same forward
-pass through the base; the cache computes it once. Measured side by side in
-one run, on the same data:
+pass through the base; the cache computes it once, so the ideal speedup at
+E epochs is about E. Two arms, on the same data:
 
-  (a) uncached: ``bundle.model.fit`` for E epochs, base frozen;
-  (b) cached:   ``FeatureCache.extract`` (fingerprint + one forward pass,
-      written to disk) + ``bundle.head.fit`` for E epochs on the cache;
-  extraction throughput vs a plain ``encoder.predict`` over the same data;
-  peak memory of extraction at N and 2N images (streamed from a
-  generator, so only the code under test can grow), next to a naive
-  "materialise the images, predict into one array" at N and 2N.
-Timings (a) and (b) each include their one-time tf.function tracing.
+  (a) uncached: ``bundle.model.fit`` for E epochs, base frozen, batch 32;
+  (b) cached:   ``FeatureCache.extract`` (content fingerprint + one forward
+      pass + checksummed shards on disk) + ``bundle.head.fit`` for E epochs
+      on the cache, batch 32, ``steps_per_execution`` = one epoch (the head
+      is tiny: Python overhead per step, not arithmetic, is its cost).
 
-    PYTHONPATH=. python bench/bottleneck_cache.py               # defaults: 1000 images, E=5
-    PYTHONPATH=. python bench/bottleneck_cache.py --images 300 --epochs 3
+Protocol, for a trustworthy ratio on a noisy shared machine: each arm runs
+``--repeats`` times, interleaved (a, b, a, b, ...), each run in a fresh
+process, so every "cold" time includes the arm's one-time costs (tracing,
+the first extraction); each process also gives a "warm" figure (the extraction run again, traced already, plus E x the steady
+epoch, i.e. epochs 2..E of the cold run). A run records the wall time at
+the end of every epoch, which gives E=5 and E=10 from the same 10-epoch run. Reported: the
+median ratio (a)/(b) over the pairs with its minimum and maximum.
+Also measured, each once in a fresh process: extraction throughput vs a
+plain ``encoder.predict`` over the same batches (both warm), and peak
+memory of extraction at N and 2N images streamed from a generator.
 
-MobileNetV2 is built with ``weights=None`` (no download); the timing does
-not depend on the weight values. Images are seeded random noise, labels
-``i % 5``: accuracy is not what is measured here.
+    PYTHONPATH=. python bench/bottleneck_cache.py               # N=1000 and N=5000, 5 repeats
+    PYTHONPATH=. python bench/bottleneck_cache.py --smoke       # seconds: tiny images, 1 repeat
+
+Ends with one JSON line of the headline figures. MobileNetV2 is built with
+``weights=None`` (no download); the timing does not depend on the weight
+values. Images are seeded random noise, labels ``i % 5``: accuracy is not
+what is measured here.
 """
 
 import argparse
+import json
 import os
 import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -80,21 +93,16 @@ class PeakMemory:
         self.rss_mb = (self.peak - self.base) / 2**20
 
 
-class EpochTimes(keras.callbacks.Callback):
-    """Records each epoch's wall time; ``steady()`` averages epochs 2..E (no tracing)."""
+class EpochEnds(keras.callbacks.Callback):
+    """Wall time since ``start`` at the end of every epoch."""
 
-    def __init__(self):
+    def __init__(self, start):
         super().__init__()
-        self.seconds = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.start = time.perf_counter()
+        self.start = start
+        self.ends = []
 
     def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self.start)
-
-    def steady(self):
-        return sum(self.seconds[1:]) / max(1, len(self.seconds) - 1)
+        self.ends.append(time.perf_counter() - self.start)
 
 
 def timed(fn):
@@ -103,114 +111,241 @@ def timed(fn):
     return value, time.perf_counter() - start
 
 
-def build_bundle(size):
+def build_bundle(size, encoder="mobilenetv2"):
     from keras_recipes import ModelBundle
     from keras_recipes.tasks import Classifier
 
-    base = keras.applications.MobileNetV2(weights=None, input_shape=(size, size, 3),
-                                          include_top=False, pooling="avg")
-    encoder = keras.Model(base.input, base.output, name="encoder")
+    keras.utils.set_random_seed(0)
+    if encoder == "tiny":  # --smoke: the protocol end to end in seconds, not a measurement
+        inputs = keras.Input((size, size, 3))
+        x = keras.layers.Conv2D(8, 3, strides=2, activation="relu")(inputs)
+        encoder = keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(x), name="encoder")
+    else:
+        base = keras.applications.MobileNetV2(weights=None, input_shape=(size, size, 3),
+                                              include_top=False, pooling="avg")
+        encoder = keras.Model(base.input, base.output, name="encoder")
     encoder.trainable = False
-    bundle = ModelBundle.assemble(encoder, Classifier(num_classes=5))
-    return bundle
+    return ModelBundle.assemble(encoder, Classifier(num_classes=5))
 
 
-def compile_for(model):
+def compile_for(model, steps_per_execution=1):
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], steps_per_execution=steps_per_execution)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--images", type=int, default=1000, help="N images (default 1000)")
-    parser.add_argument("--epochs", type=int, default=5, help="E head epochs (default 5)")
-    parser.add_argument("--image-size", type=int, default=96, help="side in pixels (default 96)")
-    parser.add_argument("--batch-size", type=int, default=32, help="batch size (default 32)")
-    parser.add_argument("--skip-memory", action="store_true", help="skip the N vs 2N memory runs")
-    args = parser.parse_args(argv)
-
+def arrays(n, size):
     import numpy as np
+
+    x, y = (np.stack(a) for a in zip(*images_dataset(n, size).as_numpy_iterator()))
+    return x, y
+
+
+def at_epochs(ends, marks):
+    return {f"e{e}": ends[e - 1] for e in marks if e <= len(ends)}
+
+
+def steady_epoch(ends):
+    """Mean duration of epochs 2..E: an epoch with every function traced already."""
+    durations = [b - a for a, b in zip(ends, ends[1:])]
+    return sum(durations) / len(durations)
+
+
+def run_uncached(args):
+    """Arm (a), one fresh process: E epochs cold (tracing included), times at each epoch end.
+
+    Warm: E x the steady epoch (epochs 2..E), i.e. the same run without its
+    one-time tracing (a second E-epoch run would double the arm's cost).
+    """
+    import tensorflow as tf
+
+    x, y = arrays(args.images, args.image_size)
+    train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=0).batch(args.batch_size)
+    bundle = build_bundle(args.image_size, args.encoder)
+    compile_for(bundle.model)
+    ends = EpochEnds(time.perf_counter())
+    bundle.model.fit(train, epochs=args.epochs, verbose=0, callbacks=[ends])
+    steady = steady_epoch(ends.ends)
+    return {"cold": at_epochs(ends.ends, MARKS),
+            "warm": {f"e{e}": e * steady for e in MARKS if e <= args.epochs}}
+
+
+def run_cached(args):
+    """Arm (b), one fresh process: extraction + E head epochs cold; warm extraction; vs predict.
+
+    Warm: a second extraction (traced already) + E x the head's steady epoch.
+    """
     import tensorflow as tf
 
     from keras_recipes.cache import FeatureCache
 
-    keras.utils.set_random_seed(0)
-    n, epochs, size, batch = args.images, args.epochs, args.image_size, args.batch_size
-    x, y = (np.stack(a) for a in zip(*images_dataset(n, size).as_numpy_iterator()))
-    data = tf.data.Dataset.from_tensor_slices((x, y)).batch(batch)
-    train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(n, seed=0).batch(batch)
-    bundle = build_bundle(size)
-    print(f"MobileNetV2 (weights=None) {size}x{size}x3 -> {bundle.bottleneck_shape}, 5-class head; "
-          f"N={n} images, E={epochs} epochs, batch {batch}; TF threads: inter "
-          f"{tf.config.threading.get_inter_op_parallelism_threads()}, cpu count {os.cpu_count()}")
-    initial_head = bundle.head.get_weights()
-
-    # (a) uncached: E epochs of the full model, base frozen.
-    compile_for(bundle.model)
-    epoch_times = EpochTimes()
-    _, uncached = timed(lambda: bundle.model.fit(train, epochs=epochs, verbose=0,
-                                                 callbacks=[epoch_times]))
-
-    # (b) cached: extraction (fingerprint + forward + disk) + E head epochs.
-    bundle.head.set_weights(initial_head)
-    compile_for(bundle.head)
+    x, y = arrays(args.images, args.image_size)
+    data = tf.data.Dataset.from_tensor_slices((x, y)).batch(args.extract_batch)
+    bundle = build_bundle(args.image_size, args.encoder)
+    steps = -(-len(x) // args.batch_size)
+    compile_for(bundle.head, steps_per_execution=steps)
     root = tempfile.mkdtemp(prefix="bottleneck-bench-")
     try:
         cache = FeatureCache(root)
-        features, extract_s = timed(lambda: cache.extract(bundle, data, verbose=0))
-        head_times = EpochTimes()
-        _, head_s = timed(lambda: bundle.head.fit(features.dataset(batch), epochs=epochs,
-                                                  shuffle=False, verbose=0, callbacks=[head_times]))
-        _, hit_s = timed(lambda: cache.extract(bundle, data, verbose=0))
+        start = time.perf_counter()
+        features = cache.extract(bundle, data, verbose=0)
+        extracted = time.perf_counter() - start
+        ends = EpochEnds(start)
+        bundle.head.fit(features.dataset(args.batch_size), epochs=args.epochs, shuffle=False,
+                        verbose=0, callbacks=[ends])
+        report = {"cold": {**at_epochs(ends.ends, MARKS), "extract": extracted}}
         cache.clear()
-        cached = extract_s + head_s
-
-        # Extraction vs plain predict over the same batches, both warm (traced already).
-        bundle.encoder.predict(data.take(2), verbose=0)
-        _, predict_s = timed(lambda: bundle.encoder.predict(data, verbose=0))
-        cache.clear()
-        _, extract_again_s = timed(lambda: cache.extract(bundle, data, verbose=0))
-        cache.clear()
-        _, extract_versioned_s = timed(lambda: cache.extract(bundle, data, data_version="bench",
-                                                             verbose=0))
-        _, hit_versioned_s = timed(lambda: cache.extract(bundle, data, data_version="bench",
-                                                         verbose=0))
-        print(f"\n(a) uncached fit, {epochs} epochs, base frozen: {uncached:8.2f} s")
-        print(f"(b) cached: extraction {extract_s:.2f} s + {epochs} head epochs {head_s:.2f} s "
-              f"= {cached:8.2f} s")
-        print(f"    speedup (a)/(b): {uncached / cached:.2f}x   (ideal ~E = {epochs}; "
-              f"target >= {0.9 * epochs:.1f})")
-        if epochs > 1:
-            steady_a = epoch_times.steady() * epochs
-            steady_b = extract_again_s + head_times.steady() * epochs
-            print(f"    without one-time tracing (epochs 2..E, warm extraction): "
-                  f"(a) {steady_a:.2f} s vs (b) {steady_b:.2f} s -> {steady_a / steady_b:.2f}x")
-        print(f"    cache hit, content re-hashed: {hit_s:.2f} s; hit with data_version: "
-              f"{hit_versioned_s:.3f} s")
-        print(f"\nplain encoder.predict: {predict_s:.2f} s ({n / predict_s:.0f} img/s)")
-        print(f"extraction (content fingerprint + forward + shards): {extract_again_s:.2f} s "
-              f"({n / extract_again_s:.0f} img/s) -> {predict_s / extract_again_s:.2f}x of predict")
-        print(f"extraction with data_version (no content pass):      {extract_versioned_s:.2f} s "
-              f"({n / extract_versioned_s:.0f} img/s) -> {predict_s / extract_versioned_s:.2f}x "
-              f"of predict (target >= 0.95)")
-
-        if not args.skip_memory:
-            print(f"\npeak memory above start (MB): RSS (noisy, TF included) / Python+numpy heap "
-                  f"(tracemalloc); images streamed from a generator, shards of {SHARD} examples")
-            for count in (n, 2 * n, n):  # N twice: the spread between them is the noise floor
-                streamed = images_dataset(count, size, seed=1).batch(batch)
-                cache.clear()
-                with PeakMemory() as cache_mem:
-                    cache.extract(bundle, streamed, data_version=f"noise-{count}",
-                                  shard_size=SHARD, verbose=0)
-                with PeakMemory() as naive_mem:
-                    images = np.concatenate([b for b, _ in streamed.as_numpy_iterator()])
-                    bundle.encoder.predict(images, batch_size=batch, verbose=0)
-                    del images
-                print(f"  N={count:5d}: cache extraction {cache_mem.rss_mb:6.1f} / {cache_mem.heap_mb:6.1f}"
-                      f"   naive materialise + predict {naive_mem.rss_mb:6.1f} / {naive_mem.heap_mb:6.1f}")
+        warm_extract = timed(lambda: cache.extract(bundle, data, verbose=0))[1]
+        steady = steady_epoch([e - extracted for e in ends.ends])
+        report["warm"] = {**{f"e{e}": warm_extract + e * steady for e in MARKS if e <= args.epochs},
+                          "extract": warm_extract}
+        # Throughput, both warm: plain predict vs extraction over the same batches.
+        report["predict"] = min(timed(lambda: bundle.encoder.predict(data, verbose=0))[1]
+                                for _ in range(2))
+        versioned = []
+        for i in range(2):
+            cache.clear()
+            versioned.append(timed(lambda: cache.extract(bundle, data, data_version=f"b{i}",
+                                                          verbose=0))[1])
+        report["extract_versioned"] = min(versioned)
+        report["extract_content"] = warm_extract
+        report["hit"] = timed(lambda: cache.extract(bundle, data, verbose=0))[1]
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    return report
+
+
+def run_memory(args):
+    """Peak memory of extraction at N and 2N streamed images vs materialise + predict."""
+    import numpy as np
+
+    from keras_recipes.cache import FeatureCache
+
+    bundle = build_bundle(args.image_size, args.encoder)
+    root = tempfile.mkdtemp(prefix="bottleneck-bench-")
+    rows = []
+    try:
+        cache = FeatureCache(root)
+        for count in (args.images, 2 * args.images, args.images):  # N twice: the noise floor
+            streamed = images_dataset(count, args.image_size, seed=1).batch(args.batch_size)
+            cache.clear()
+            with PeakMemory() as cache_mem:
+                cache.extract(bundle, streamed, data_version=f"noise-{count}", shard_size=SHARD,
+                              verbose=0)
+            with PeakMemory() as naive_mem:
+                images = np.concatenate([b for b, _ in streamed.as_numpy_iterator()])
+                bundle.encoder.predict(images, batch_size=args.batch_size, verbose=0)
+                del images
+            rows.append({"n": count, "cache_rss": cache_mem.rss_mb, "cache_heap": cache_mem.heap_mb,
+                         "naive_rss": naive_mem.rss_mb, "naive_heap": naive_mem.heap_mb})
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return rows
+
+
+ARMS = {"uncached": run_uncached, "cached": run_cached, "memory": run_memory}
+MARKS = (5, 10)
+
+
+def fresh(arm, args, images):
+    """Run one arm in a fresh Python process; return its JSON report (in-process for --smoke)."""
+    if args.smoke:
+        return json.loads(json.dumps(ARMS[arm](argparse.Namespace(**{**vars(args), "images": images}))))
+    command = [sys.executable, os.path.abspath(__file__), "--arm", arm, "--images", str(images),
+               "--epochs", str(args.epochs), "--image-size", str(args.image_size),
+               "--batch-size", str(args.batch_size), "--extract-batch", str(args.extract_batch),
+               "--encoder", args.encoder]
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    if done.returncode != 0:
+        raise RuntimeError(f"{arm} run failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def spread(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def fmt(s, unit="x"):
+    return f"median {s['median']:.2f}{unit} (min {s['min']:.2f}, max {s['max']:.2f})"
+
+
+def measure(args, images):
+    """Interleaved fresh-process pairs at ``images`` images; ratios per pair."""
+    pairs = []
+    for r in range(args.repeats):
+        a = fresh("uncached", args, images)
+        b = fresh("cached", args, images)
+        pairs.append((a, b))
+        print(f"  N={images} pair {r + 1}: uncached cold E5 {a['cold']['e5']:.2f} s, "
+              f"cached cold E5 {b['cold']['e5']:.2f} s (extraction {b['cold']['extract']:.2f} s) "
+              f"-> {a['cold']['e5'] / b['cold']['e5']:.2f}x", flush=True)
+    ratios = {}
+    for phase in ("cold", "warm"):
+        for mark in MARKS:
+            key = f"e{mark}"
+            if all(key in a[phase] and key in b[phase] for a, b in pairs):
+                ratios[f"{phase}_{key}"] = spread([a[phase][key] / b[phase][key] for a, b in pairs])
+    last = pairs[-1][1]
+    throughput = {"extract_vs_predict": spread([b["predict"] / b["extract_versioned"] for _, b in pairs]),
+                  "extract_content_vs_predict": spread([b["predict"] / b["extract_content"] for _, b in pairs])}
+    return ratios, throughput, pairs, last
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--images", type=int, nargs="+", default=[1000, 5000],
+                        help="N images, one measurement per value (default 1000 5000)")
+    parser.add_argument("--epochs", type=int, default=10, help="head epochs per run (default 10: "
+                        "E=5 and E=10 read from the same run)")
+    parser.add_argument("--image-size", type=int, default=96, help="side in pixels (default 96)")
+    parser.add_argument("--batch-size", type=int, default=32, help="training batch (default 32)")
+    parser.add_argument("--extract-batch", type=int, default=128,
+                        help="batch of the extraction pass (default 128)")
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved pairs (default 5)")
+    parser.add_argument("--skip-memory", action="store_true", help="skip the N vs 2N memory run")
+    parser.add_argument("--encoder", choices=["mobilenetv2", "tiny"], default="mobilenetv2")
+    parser.add_argument("--smoke", action="store_true",
+                        help="seconds: tiny encoder, 64 images of 16x16, 1 pair in this process, E=5")
+    parser.add_argument("--arm", choices=sorted(ARMS), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.arm:
+        args.images = args.images[0]
+        print(json.dumps(ARMS[args.arm](args)))
+        return
+    if args.smoke:
+        args.images, args.epochs, args.image_size, args.repeats = [64], 5, 16, 1
+        args.extract_batch, args.encoder, args.skip_memory = 32, "tiny", True
+
+    print(f"load average at start: {os.getloadavg()}; cpu count {os.cpu_count()}")
+    print(f"MobileNetV2 (weights=None) {args.image_size}x{args.image_size}x3, 5-class head; "
+          f"{args.epochs} epochs per run, batch {args.batch_size}, extraction batch "
+          f"{args.extract_batch}; {args.repeats} interleaved fresh-process pairs per N")
+    headline = {}
+    for images in args.images:
+        ratios, throughput, pairs, last = measure(args, images)
+        print(f"\nN={images}: speedup (a) uncached / (b) cached, over {len(pairs)} pairs")
+        for name, s in ratios.items():
+            print(f"  {name:>8}: {fmt(s)}")
+        print(f"  extraction vs plain predict (warm, data_version): {fmt(throughput['extract_vs_predict'])}"
+              f"; with the content fingerprint pass: {fmt(throughput['extract_content_vs_predict'])}")
+        print(f"  last pair: predict {last['predict']:.2f} s, extraction {last['extract_versioned']:.2f} s, "
+              f"cache hit (content re-hashed) {last['hit']:.2f} s")
+        tag = "" if images == args.images[0] else f"_n{images}"
+        headline.update({f"speedup_{k.split('_')[1]}_{k.split('_')[0]}{tag}": round(v["median"], 2)
+                         for k, v in ratios.items()})
+        headline.update({f"speedup_{k.split('_')[1]}_{k.split('_')[0]}{tag}_min": round(v["min"], 2)
+                         for k, v in ratios.items() if k.startswith("cold")})
+        headline[f"extract_vs_predict{tag}"] = round(throughput["extract_vs_predict"]["median"], 2)
+    if not args.skip_memory:
+        rows = fresh("memory", args, min(args.images))
+        print(f"\npeak memory above start (MB): RSS (noisy, TF included) / Python+numpy heap "
+              f"(tracemalloc); streamed images, shards of {SHARD} examples")
+        for row in rows:
+            print(f"  N={row['n']:5d}: cache extraction {row['cache_rss']:6.1f} / {row['cache_heap']:6.1f}"
+                  f"   naive materialise + predict {row['naive_rss']:6.1f} / {row['naive_heap']:6.1f}")
+        headline["extract_heap_mb_2n_over_n"] = round(rows[1]["cache_heap"] / max(rows[0]["cache_heap"], 1e-9), 2)
+    print(f"load average at end: {os.getloadavg()}")
+    print(json.dumps(headline))
 
 
 if __name__ == "__main__":

@@ -1,156 +1,319 @@
-"""Benchmark: guided search vs plain random search, lottery vs one draw, memory over trials.
+"""Benchmark: guided search against every KerasTuner oracle, and resident memory over trials.
 
-    PYTHONPATH=. python bench/guided_search.py            # 5 seeds, ~10 min on 2 busy cores
-    PYTHONPATH=. python bench/guided_search.py --seeds 2 --budget 6 --memory-trials 10
+Diagram A8. Trials are cheap but real: each trains a classifier head on the
+cached bottleneck features of a fixed encoder (the project's reference
+backbone, pretrained on digits 0-4, extracted once through ``FeatureCache``
+over all 1,797 digits), so many seeds fit. Each seed draws its own
+train/validation/test split of the features (300/300/rest by default).
 
-1. Guided search (KerasTuner random round of budget/2 trials, then budget/2
-   trials in the narrowed space) vs one random round of ``budget`` trials,
-   same oracle, trainer and seeds: best validation accuracy per seed, then
-   the median and spread (min..max) of each method.
-2. Lottery winner vs a single random draw, equal training afterwards:
-   final validation accuracy per seed, median and spread.
-3. Resident memory (psutil RSS) at the start of each of N small trials.
+Methods, equal budgets (``--budget`` trials of ``--epochs`` epochs; Hyperband:
+the same total epochs, ``budget x epochs``, then it stops):
 
-Every figure printed is measured in this run.
+  random            KerasTuner RandomSearch (one round of ``guided_search``)
+  bayesian          KerasTuner BayesianOptimization (one round)
+  hyperband         KerasTuner Hyperband, max_epochs = ``--epochs``
+  guided_random     guided search: random round of budget/2, narrowed round of budget/2
+  guided_bayesian   the same with a Bayesian first round
+
+Protocol, so that the bench measures rather than tunes: develop and adjust
+only on seeds 0-9 (``--dev``); report on fresh seeds 10-29 (the default).
+Validation picks, test judges: each method's chosen configuration is
+retrained once (same seed, ``--epochs`` epochs, train split) and scored on
+the test split. A win is a higher test accuracy on the same seed, a tie
+counts one half; the sign test's two-sided p-value drops ties.
+
+Memory: resident memory (psutil RSS) at the start of each trial of one
+30-trial search; the figure is the least-squares slope over trials 5-30.
+
+    PYTHONPATH=. python bench/guided_search.py                # seeds 10-29
+    PYTHONPATH=. python bench/guided_search.py --dev          # seeds 0-9, for development
+    PYTHONPATH=. python bench/guided_search.py --smoke        # 1 seed, 2 trials of 1 epoch
+
+Ends with one JSON line of the headline figures.
 """
 
 import argparse
 import functools
+import json
+import math
 import os
 import statistics
 import tempfile
 import time
 
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-def _spread(values):
-    return (f"median {statistics.median(values):.4f}  min {min(values):.4f}  "
-            f"max {max(values):.4f}  (n={len(values)})")
-
-
-def compare_search(seeds, budget, epochs, directory, first_round, top_k):
-    from keras_recipes.datasets import load_digits
-    from keras_recipes.tuning import BundleHyperModel, Choice, Float, Int, guided_search
-    from keras_recipes.zoo import vgg
-
-    splits = load_digits(image_size=8, batch_size=64)
-    builder = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, depth=(1, 1))
-    hypermodel = BundleHyperModel(builder, {
-        "width": Int(4, 32, log=True),
-        "learning_rate": Float(1e-4, 1e-1, log=True),
-        "optimizer": Choice(["adam", "sgd"]),
-    })
-    plans = {"guided": (first_round, budget - first_round), "random": (budget,)}
-    best = {name: [] for name in plans}
-    for seed in range(seeds):
-        for name, trials in plans.items():
-            start = time.time()
-            result = guided_search(
-                hypermodel, splits.train, validation_data=splits.validation, epochs=epochs,
-                trials=trials, top_k=top_k, seed=seed, directory=directory,
-                project_name=f"{name}_{seed}", overwrite=True, verbose=0)
-            best[name].append(max(t["score"] for t in result.trials))
-            print(f"  seed {seed} {name:<6} trials {trials}: best val_accuracy "
-                  f"{best[name][-1]:.4f}  ({time.time() - start:.0f} s)", flush=True)
-    return best
+METHODS = ("random", "bayesian", "hyperband", "guided_random", "guided_bayesian")
+GUIDED = ("guided_random", "guided_bayesian")
 
 
-def compare_lottery(seeds, draws, steps, epochs):
+def cached_features(directory):
+    """Bottleneck features of every digit under the reference backbone (cached once)."""
+    import tensorflow as tf
+
+    from keras_recipes.cache import FeatureCache
+    from keras_recipes.datasets import digits_arrays
+    from keras_recipes.transfer import load_reference_backbone
+
+    encoder = load_reference_backbone().encoder
+    size = int(encoder.input.shape[1])
+    x, y = digits_arrays(image_size=size)
+    data = tf.data.Dataset.from_tensor_slices((x, y.astype("int64"))).batch(128)
+    return FeatureCache(directory).extract(encoder, data, data_version="digits-all", verbose=0).arrays()
+
+
+def split(features, labels, seed, train, validation):
+    import numpy as np
+
+    order = np.random.default_rng(seed).permutation(len(labels))
+    parts = order[:train], order[train:train + validation], order[train + validation:]
+    return [(features[p], labels[p]) for p in parts]
+
+
+def head(dim, *, units=64, dropout=0.0, num_classes=10):
     import keras
 
-    from keras_recipes.datasets import load_digits
-    from keras_recipes.initialization.lottery import lottery_init
-    from keras_recipes.zoo import vgg
-
-    splits = load_digits(image_size=8, batch_size=64)
-    builder = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, width=8, depth=(1, 1))
-
-    def train(bundle):
-        bundle.model.compile(optimizer=keras.optimizers.SGD(0.05), metrics=["accuracy"],
-                             loss="sparse_categorical_crossentropy")
-        history = bundle.model.fit(splits.train, validation_data=splits.validation,
-                                   epochs=epochs, verbose=0)
-        return history.history["val_accuracy"][-1]
-
-    scores = {"lottery": [], "single": []}
-    for seed in range(seeds):
-        base = 1000 * (seed + 1)
-        result = lottery_init(builder, splits.train, draws=draws, steps=steps,
-                              learning_rate=1e-4, seed=base, verbose=0)
-        scores["lottery"].append(train(result.winner))
-        keras.utils.set_random_seed(base)           # draw 0 of the same lottery, untouched
-        scores["single"].append(train(builder()))
-        print(f"  seed {seed}: winner draw {result.winner_draw} val_accuracy "
-              f"{scores['lottery'][-1]:.4f} | single draw {scores['single'][-1]:.4f}", flush=True)
-    return scores
+    inputs = keras.Input((dim,))
+    x = keras.layers.Dense(units, activation="relu")(inputs)
+    x = keras.layers.Dropout(dropout)(x)
+    return keras.Model(inputs, keras.layers.Dense(num_classes, activation="softmax")(x), name="head")
 
 
-def measure_memory(trials, directory):
+def hypermodel(dim):
+    from keras_recipes.tuning import BundleHyperModel, Choice, Float, Int
+
+    return BundleHyperModel(functools.partial(head, dim), {
+        "units": Int(4, 256, log=True),
+        "dropout": Float(0.0, 0.7),
+        "learning_rate": Float(1e-4, 3e-1, log=True),
+        "optimizer": Choice(["adam", "sgd"]),
+    })
+
+
+def datasets(parts, seed):
+    import tensorflow as tf
+
+    (xt, yt), (xv, yv), (xs, ys) = parts
+    train = tf.data.Dataset.from_tensor_slices((xt, yt)).shuffle(len(yt), seed=seed).batch(32)
+    return train, tf.data.Dataset.from_tensor_slices((xv, yv)).batch(256), (xs, ys)
+
+
+def run_guided(method, hm, train, validation, args, seed, directory):
+    from keras_recipes.tuning import guided_search
+
+    oracle = "bayesian" if "bayesian" in method else "random"
+    trials = (args.budget,) if method in ("random", "bayesian") else (
+        args.budget // 2, args.budget - args.budget // 2)
+    result = guided_search(hm, train, validation_data=validation, epochs=args.epochs, trials=trials,
+                           top_k=args.top_k, oracle=oracle, seed=seed, directory=directory,
+                           project_name=f"{method}_{seed}", overwrite=True, verbose=0)
+    scores = [t["score"] for t in result.trials]
+    return dict(result.best_hyperparameters), scores, [args.epochs] * len(scores)
+
+
+def run_hyperband(hm, train, validation, args, seed, directory):
+    import keras_tuner
+
+    class BudgetOracle(keras_tuner.oracles.HyperbandOracle):
+        """Hyperband that stops when the epochs of its trials would exceed the budget."""
+
+        used = 0
+
+        def populate_space(self, trial_id):
+            proposal = super().populate_space(trial_id)
+            values = proposal.get("values") or {}
+            if proposal.get("status") == "RUNNING" and "tuner/epochs" in values:
+                epochs = values["tuner/epochs"] - values.get("tuner/initial_epoch", 0)
+                if self.used + epochs > args.budget * args.epochs:
+                    return {"status": "STOPPED", "values": None}
+                self.used += epochs
+            return proposal
+
+    class BudgetHyperband(keras_tuner.Hyperband):
+        """keras_tuner.Hyperband (its run_trial: bracket epochs, promoted weights) on BudgetOracle."""
+
+        def __init__(self, oracle, hypermodel, **kwargs):
+            keras_tuner.Tuner.__init__(self, oracle=oracle, hypermodel=hypermodel, **kwargs)
+
+        def _configure_tensorboard_dir(self, callbacks, trial, execution=0):
+            pass  # KerasTuner imports TensorBoard here; TF >= 2.20 no longer installs it
+
+    oracle = BudgetOracle(objective="val_accuracy", max_epochs=args.epochs, factor=3,
+                          hyperband_iterations=100, seed=seed)
+    tuner = BudgetHyperband(oracle, hm, directory=directory, project_name=f"hyperband_{seed}",
+                            overwrite=True)
+    tuner.search(train, validation_data=validation, verbose=0)
+    trials = sorted(oracle.trials.values(), key=lambda t: t.trial_id)
+    done = [t for t in trials if t.score is not None]
+    best = max(done, key=lambda t: t.score)
+    values = {k: v for k, v in best.hyperparameters.values.items() if not k.startswith("tuner/")}
+    epochs = [t.hyperparameters.values["tuner/epochs"] - t.hyperparameters.values.get("tuner/initial_epoch", 0)
+              for t in done]
+    return values, [t.score for t in done], epochs
+
+
+def test_accuracy(hm, values, train, test, args, seed):
+    """Retrain the chosen configuration on the train split; accuracy on the test split."""
+    import keras
+    import keras_tuner
+
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+    hp = keras_tuner.HyperParameters()
+    for name, value in values.items():
+        hp.Fixed(name, value)
+    model = hm.build(hp)
+    hm.fit(hp, model, train, epochs=args.epochs, verbose=0)
+    x, y = test
+    return float((model.predict(x, verbose=0).argmax(-1) == y).mean())
+
+
+def sign_test(wins, losses):
+    """Two-sided exact binomial p-value of ``wins`` vs ``losses`` (ties dropped)."""
+    n = wins + losses
+    if n == 0:
+        return 1.0
+    k = min(wins, losses)
+    tail = sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
+
+
+def quartiles(values):
+    q = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
+    return q[0], statistics.median(values), q[2]
+
+
+def best_so_far(scores):
+    out, best = [], -math.inf
+    for s in scores:
+        best = max(best, s if s is not None and not math.isnan(s) else -math.inf)
+        out.append(best)
+    return out
+
+
+def measure_memory(trials, parts, dim, directory):
+    import numpy as np
     import psutil
 
-    from keras_recipes.datasets import load_digits
     from keras_recipes.tuning import BundleHyperModel, Float, Int, compile_and_fit, guided_search
-    from keras_recipes.zoo import vgg
 
     process = psutil.Process(os.getpid())
     rss = []
 
-    def train(bundle, *args, learning_rate=1e-3, **kwargs):
-        if kwargs.get("callbacks"):                 # a trial, not the objective check
+    def train_fn(bundle, *args, learning_rate=1e-3, **kwargs):
+        if kwargs.get("callbacks"):  # a trial, not the objective check
             rss.append(process.memory_info().rss / 2**20)
         return compile_and_fit(bundle, *args, learning_rate=learning_rate, **kwargs)
 
-    splits = load_digits(image_size=8, batch_size=64)
-    builder = functools.partial(vgg, input_shape=(8, 8, 1), depth=(1,))
-    hypermodel = BundleHyperModel(builder, {"width": Int(4, 16),
-                                            "learning_rate": Float(1e-4, 1e-1, log=True)},
-                                  train=train)
-    guided_search(hypermodel, splits.train, validation_data=splits.validation, epochs=1,
-                  steps_per_epoch=5, trials=(trials,), directory=directory,
+    hm = BundleHyperModel(functools.partial(head, dim), {
+        "units": Int(4, 256, log=True), "learning_rate": Float(1e-4, 1e-1, log=True)}, train=train_fn)
+    train, validation, _ = datasets(parts, 0)
+    guided_search(hm, train, validation_data=validation, epochs=1, trials=(trials,), directory=directory,
                   project_name="memory", overwrite=True, verbose=0)
-    return rss
+    start = min(5, len(rss) - 2)
+    slope = float(np.polyfit(np.arange(start, len(rss)), np.array(rss[start:]), 1)[0])
+    return rss, slope
+
+
+def plot(curves, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    figure, axis = plt.subplots(figsize=(6, 4))
+    for method, runs in curves.items():
+        length = min(len(c) for c, _ in runs)
+        epochs = np.cumsum(runs[0][1][:length])
+        median = np.median(np.array([c[:length] for c, _ in runs]), axis=0)
+        axis.plot(epochs, median, label=method)
+    axis.set(xlabel="epochs spent (trials x epochs)", ylabel="best validation accuracy so far (median)",
+             title="guided search vs KerasTuner oracles")
+    axis.legend()
+    figure.savefig(path, dpi=100, bbox_inches="tight")
+    return path
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--budget", type=int, default=10, help="trials per search, all rounds")
-    parser.add_argument("--first-round", type=int, default=None,
-                        help="guided: trials of round 0 (default budget // 2)")
+    parser.add_argument("--seeds", type=int, nargs=2, default=(10, 30), metavar=("FIRST", "STOP"),
+                        help="seed range [FIRST, STOP) (default 10 30: the report seeds)")
+    parser.add_argument("--dev", action="store_true", help="seeds 0-9, the development seeds")
+    parser.add_argument("--budget", type=int, default=10, help="trials per method (default 10)")
+    parser.add_argument("--epochs", type=int, default=6, help="epochs per trial (default 6)")
     parser.add_argument("--top-k", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=2, help="epochs per trial")
-    parser.add_argument("--draws", type=int, default=8, help="lottery draws (0: skip part 2)")
-    parser.add_argument("--lottery-epochs", type=int, default=3)
-    parser.add_argument("--memory-trials", type=int, default=30, help="0: skip part 3")
+    parser.add_argument("--train", type=int, default=300, help="train examples per seed")
+    parser.add_argument("--validation", type=int, default=300, help="validation examples per seed")
+    parser.add_argument("--memory-trials", type=int, default=30, help="0: skip the memory run")
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--plot", default=os.path.join(tempfile.gettempdir(), "guided_search_bench.png"))
+    parser.add_argument("--smoke", action="store_true", help="seconds: 1 seed, 2 trials of 1 epoch")
     args = parser.parse_args(argv)
+    if args.dev:
+        args.seeds = (0, 10)
+    if args.smoke:
+        args.seeds, args.budget, args.epochs, args.memory_trials, args.top_k = (0, 1), 2, 1, 7, 1
     directory = tempfile.mkdtemp(prefix="bench_guided_")
     print(f"load average at start: {os.getloadavg()}")
+    features, labels = cached_features(os.path.join(directory, "cache"))
+    dim = features.shape[1]
+    hm = hypermodel(dim)
+    seeds = range(*args.seeds)
+    print(f"reference backbone features {features.shape}; seeds {seeds.start}-{seeds.stop - 1}; "
+          f"{args.budget} trials x {args.epochs} epochs per method (Hyperband: "
+          f"{args.budget * args.epochs} epochs)")
 
-    first_round = args.first_round or args.budget // 2
-    print(f"\n1. guided ({first_round} + {args.budget - first_round}, top-{args.top_k}) vs random "
-          f"search, {args.budget} trials each, {args.epochs} epochs/trial")
-    best = compare_search(args.seeds, args.budget, args.epochs, directory, first_round, args.top_k)
-    lottery, rss = {}, []
-    if args.draws:
-        print(f"\n2. lottery ({args.draws} draws, 20 steps at 1e-4) vs one draw, "
-              f"{args.lottery_epochs} epochs SGD 0.05 after")
-        lottery = compare_lottery(args.seeds, args.draws, 20, args.lottery_epochs)
+    val_best = {m: [] for m in args.methods}
+    test = {m: [] for m in args.methods}
+    curves = {m: [] for m in args.methods}
+    for seed in seeds:
+        parts = split(features, labels, seed, args.train, args.validation)
+        train, validation, test_split = datasets(parts, seed)
+        line = []
+        for method in args.methods:
+            start = time.time()
+            if method == "hyperband":
+                values, scores, epochs = run_hyperband(hm, train, validation, args, seed, directory)
+            else:
+                values, scores, epochs = run_guided(method, hm, train, validation, args, seed, directory)
+            val_best[method].append(max(s for s in scores if s is not None and not math.isnan(s)))
+            test[method].append(test_accuracy(hm, values, train, test_split, args, seed))
+            curves[method].append((best_so_far(scores), epochs))
+            line.append(f"{method} val {val_best[method][-1]:.3f} test {test[method][-1]:.3f} "
+                        f"({time.time() - start:.0f} s)")
+        print(f"  seed {seed}: " + " | ".join(line), flush=True)
+
+    headline = {"seeds": f"{seeds.start}-{seeds.stop - 1}" if len(seeds) else "none"}
+    if len(seeds):  # an empty range (e.g. --seeds 0 0) runs the memory measurement alone
+        print(f"\n=== {len(seeds)} seeds: median [IQR] of the chosen configuration's test accuracy "
+              f"and of the best validation accuracy ===")
+        for method in args.methods:
+            tq, vq = quartiles(test[method]), quartiles(val_best[method])
+            print(f"{method:<16} test {tq[1]:.4f} [{tq[0]:.4f}, {tq[2]:.4f}]   "
+                  f"val {vq[1]:.4f} [{vq[0]:.4f}, {vq[2]:.4f}]")
+        print("\nwin rate of each guided variant against each peer (test accuracy, same seed; tie = 1/2)")
+        for guided in [g for g in GUIDED if g in args.methods]:
+            for peer in [m for m in args.methods if m != guided]:
+                wins = sum(a > b for a, b in zip(test[guided], test[peer]))
+                losses = sum(a < b for a, b in zip(test[guided], test[peer]))
+                ties = len(test[guided]) - wins - losses
+                rate = (wins + ties / 2) / len(test[guided])
+                p = sign_test(wins, losses)
+                print(f"  {guided:<16} vs {peer:<16} {rate:5.1%}  ({wins} wins, {ties} ties, {losses} losses; "
+                      f"sign test p = {p:.3f})")
+                headline[f"win_{guided}_vs_{peer}"] = round(rate, 3)
+        for method in args.methods:
+            headline[f"test_median_{method}"] = round(statistics.median(test[method]), 4)
+        print(f"plot of best-so-far against epochs spent: {plot(curves, args.plot)}")
     if args.memory_trials:
-        print(f"\n3. resident memory over {args.memory_trials} trials")
-        rss = measure_memory(args.memory_trials, directory)
-
-    print("\n=== results (validation accuracy per seed: best of the search; final after training for init) ===")
-    for name, values in {**best, **{f"{k} init": v for k, v in lottery.items()}}.items():
-        print(f"{name:<13} {_spread(values)}")
-    wins = sum(g > r for g, r in zip(best["guided"], best["random"]))
-    ties = sum(g == r for g, r in zip(best["guided"], best["random"]))
-    print(f"guided beats random on {wins}/{args.seeds} seeds ({ties} ties)")
-    half = len(rss) // 2
-    if rss:
-        print("RSS per trial (MiB):", [round(r) for r in rss])
-        print(f"RSS MiB: trial 1 {rss[0]:.0f}, trial {half + 1} {rss[half]:.0f}, "
-              f"trial {len(rss)} {rss[-1]:.0f}; growth over the second half "
-              f"{(rss[-1] - rss[half]) / max(1, len(rss) - 1 - half):.2f} MiB/trial")
+        rss, slope = measure_memory(args.memory_trials, split(features, labels, 0, args.train,
+                                                               args.validation), dim, directory)
+        print(f"\nRSS at each trial's start (MiB): {[round(r) for r in rss]}")
+        print(f"least-squares slope over trials 5-{len(rss)}: {slope:.3f} MiB/trial")
+        headline["rss_mib_per_trial"] = round(slope, 3)
     print(f"load average at end: {os.getloadavg()}")
+    print(json.dumps(headline))
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
 """Subprocess side of tests/test_cache_process.py (not collected by pytest).
 
-    python tests/cache_worker.py extract WORK   # extraction (the parent kills it)
+    python tests/cache_worker.py extract WORK   # slowed extraction (the parent kills it)
     python tests/cache_worker.py resume WORK    # rerun, then single vs Mirrored
 
 WORK holds encoder.keras and data.npz written by the parent. ``resume``
 splits the CPU into two logical devices before TensorFlow initialises them,
-so MirroredStrategy has two replicas.
+so MirroredStrategy has two replicas. ``extract`` slows the extraction
+down by monkeypatching ``write_shard`` to sleep 0.5 s after each shard, so
+the parent can kill it mid-run deterministically (the library has no switch
+for this).
 """
 
 import json
 import os
 import sys
+import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -24,7 +28,16 @@ def main(mode, work):
         tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
     import keras
 
-    from keras_recipes.cache import FeatureCache
+    from keras_recipes.cache import FeatureCache, extract
+
+    if mode == "extract":
+        write_shard = extract.write_shard
+
+        def slow_write_shard(*args, **kwargs):
+            write_shard(*args, **kwargs)
+            time.sleep(0.5)
+
+        extract.write_shard = slow_write_shard
 
     encoder = keras.saving.load_model(os.path.join(work, "encoder.keras"))
     arrays = np.load(os.path.join(work, "data.npz"))

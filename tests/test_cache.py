@@ -50,7 +50,7 @@ def test_cached_features_equal_encoder_predict(tmp_path, data):
     bundle = make_bundle()
     features = extract(FeatureCache(tmp_path), bundle, x, y)
     cached, labels = features.arrays()
-    assert features.num_examples == N and len(features.manifest["shards"]) == 3
+    assert features.num_examples == N and len(features.manifest.shards) == 3
     np.testing.assert_allclose(cached, bundle.encoder.predict(x, verbose=0), atol=ATOL)
     np.testing.assert_array_equal(labels, y)
     # An unbatched dataset is batched for the caller and lands on the same key.
@@ -60,7 +60,7 @@ def test_cached_features_equal_encoder_predict(tmp_path, data):
 
 
 def test_last_batch_is_padded_so_the_encoder_sees_one_shape():
-    from keras_recipes.cache.extract import pad_to_steady_batch
+    from keras_recipes.cache.extract import SteadyBatch
 
     shapes = []
 
@@ -68,7 +68,7 @@ def test_last_batch_is_padded_so_the_encoder_sees_one_shape():
         shapes.append(images.shape)
         return images * 2
 
-    padded = pad_to_steady_batch(forward)
+    padded = SteadyBatch(forward)
     np.testing.assert_array_equal(padded(np.ones((4, 2))), np.full((4, 2), 2.0))
     last = np.arange(6.0).reshape(3, 2)
     np.testing.assert_array_equal(padded(last), last * 2)
@@ -149,7 +149,7 @@ def test_corrupted_shard_is_detected_never_read_and_recomputed(tmp_path, data, d
     bundle = make_bundle()
     cache = FeatureCache(tmp_path)
     features = extract(cache, bundle, x, y)
-    record = features.manifest["shards"]["00001"]["files"]["copy0"]
+    record = features.manifest.shards["00001"].files["copy0"]
     path = os.path.join(features.path, record["name"])
     raw = bytearray(open(path, "rb").read())
     if damage == "flip":

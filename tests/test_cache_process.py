@@ -20,8 +20,7 @@ import pytest
 import tensorflow as tf
 
 from keras_recipes.cache import FeatureCache
-from keras_recipes.cache.extract import SLEEP_ENV
-from keras_recipes.cache.shards import load_manifest
+from keras_recipes.cache.manifest import Manifest
 from keras_recipes.datasets import digits_arrays
 
 ROOT = pathlib.Path(__file__).parents[1]
@@ -51,13 +50,13 @@ def test_sigkill_mid_extraction_then_rerun_and_mirrored_strategy(tmp_path):
     images, labels = digits_arrays(image_size=16)
     np.savez(tmp_path / "data.npz", x=images[:N], y=labels[:N])
 
-    killed = _worker("extract", tmp_path, **{SLEEP_ENV: "0.5"})
+    killed = _worker("extract", tmp_path)  # sleeps 0.5 s after each shard
     deadline = time.time() + 120
     done = 0
     while time.time() < deadline and killed.poll() is None:
         entry = _entry(tmp_path)
-        manifest = load_manifest(entry) if entry else None
-        done = len(manifest["shards"]) if manifest else 0
+        manifest = Manifest.load(entry) if entry else None
+        done = len(manifest.shards) if manifest else 0
         if done >= 2:
             break
         time.sleep(0.05)
@@ -66,9 +65,9 @@ def test_sigkill_mid_extraction_then_rerun_and_mirrored_strategy(tmp_path):
     killed.communicate()
     assert killed.returncode == -signal.SIGKILL
     entry = _entry(tmp_path)
-    manifest = load_manifest(entry)
-    completed = len(manifest["shards"])
-    assert not manifest["complete"] and 2 <= completed < 13
+    manifest = Manifest.load(entry)
+    completed = len(manifest.shards)
+    assert not manifest.complete and 2 <= completed < 13
     # What a kill can leave besides complete shards: a half-written temporary
     # file and a renamed shard the manifest never listed. Both must be ignored.
     (entry / "shard-00012-copy0.npy.tmp-4242").write_bytes(b"\x93NUMPY half a shard")

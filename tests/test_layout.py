@@ -22,7 +22,8 @@ PACKAGE = ROOT / "keras_recipes"
 
 PLUMBING = {"bundle", "tasks", "checks", "plots", "settings", "catalog"}
 ENTRY_MODULES = {"__init__", "cli", "saving"}
-BUILDING_BLOCKS = {"zoo", "layers", "schedules", "callbacks", "datasets", "cache", "augment", "probes"}
+BUILDING_BLOCKS = {"zoo", "layers", "schedules", "callbacks", "datasets", "cache", "augment", "probes",
+                   "distribute"}
 THEMES = {"transfer", "initialization", "diagnostics", "tuning", "label_efficient", "data_centric",
           "representation", "multitask", "regularization"}
 ENTRY_FOLDERS = {"demo", "labs"}

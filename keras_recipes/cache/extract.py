@@ -1,14 +1,33 @@
 """Streaming extraction: push the data through the encoder once, shard by shard.
 
-The loop keeps at most one shard in memory while a writer thread saves the
-previous one, so peak memory depends on ``shard_size``, not on the size of
-the dataset. Shards already listed in the manifest with intact files and the
-same input examples are skipped, so a killed run resumes where it stopped.
+``extract_to`` is five named steps:
+
+1. ``open_entry``: load the entry's manifest, keep the shards the one reuse
+   rule (``Manifest.reusable_shards``) allows, delete everything else;
+2. ``read_shards``: group the input batches into shards, hashing every
+   example; a batch whose shard a previous run may have completed keeps its
+   images until the shard's input digest decides, every other batch is
+   pushed through the encoder at once and only its features are kept;
+3. ``shard_contents``: the features and labels of a shard to write;
+4. ``ShardWriter``: writes shards on a background thread (at most one waits,
+   so peak memory depends on the shard size, not on the dataset) and
+   rewrites the manifest after each, so a killed run resumes where it
+   stopped;
+5. ``close_entry``: check the content seen against the fingerprint pass,
+   drop stale shards, mark the entry complete.
+
+A ``Worker`` share splits the shards among the processes of a distributed
+extraction (shard ``i`` belongs to worker ``i % count``); each worker keeps
+its own partial manifest and ``merge_workers`` writes the one manifest of
+the whole cache. ``make_forward`` runs the encoder, on one device, under a
+``tf.distribute`` strategy (TensorFlow) or under a ``keras.distribution``
+(JAX).
 """
 
 import concurrent.futures
 import os
-import warnings
+import time
+from dataclasses import dataclass, field
 
 import keras
 import numpy as np
@@ -16,48 +35,107 @@ import numpy as np
 from keras_recipes.cache import shards
 from keras_recipes.augment import copy_seed
 from keras_recipes.cache.fingerprint import MODULUS, example_digests, multiset_digest
+from keras_recipes.cache.manifest import MANIFEST, Manifest, ShardRecord, remove_unlisted
 
-# Test hook: seconds to sleep after each shard is saved, so a test can kill
-# the process mid-extraction deterministically.
-SLEEP_ENV = "KERAS_RECIPES_CACHE_SLEEP_PER_SHARD"
 
+# ---------------------------------------------------------------- the forward pass
 
 def make_forward(encoder, strategy=None):
     """``fn(images) -> numpy features`` running the encoder in inference mode.
 
-    Without a strategy this is ``encoder.predict_on_batch``: the same traced
-    function that ``encoder.predict`` uses and keeps on the model, so a
-    second extraction does not trace again and the throughput is predict's.
-    With a ``tf.distribute`` strategy, the encoder is cloned into the
-    strategy's scope (same weights), each batch is split across the replicas
-    in order and the replicas' outputs are gathered back in that order, so
-    the features equal the single-device ones.
-    """
-    import tensorflow as tf
+    Without a strategy this is ``encoder.predict_on_batch``: Keras traces it
+    once and keeps it on the model (``encoder.predict`` keeps its own trace
+    beside it), so a second extraction with the same encoder does not trace
+    again and the throughput is predict's (``SteadyBatch`` keeps one input
+    shape, so one trace).
 
+    With a ``tf.distribute`` strategy (TensorFlow backend only: it is
+    TensorFlow's API), the encoder is cloned into the strategy's scope (same
+    weights), each batch is split across the replicas in order and the
+    replicas' outputs are gathered back in that order, so the features equal
+    the single-device ones. With a ``keras.distribution.Distribution`` (the
+    backend-neutral API, e.g. ``DataParallel`` on JAX), the batch is padded to
+    a multiple of the devices and predicted inside the distribution's scope.
+    """
     if strategy is None:
         return encoder.predict_on_batch
-
-    with strategy.scope():
-        replica_encoder = keras.models.clone_model(encoder)
-        replica_encoder.set_weights(encoder.get_weights())
-    replicas = strategy.num_replicas_in_sync
-
-    @tf.function(reduce_retracing=True)
-    def step(images):
-        outputs = strategy.run(lambda x: replica_encoder(x, training=False), args=(images,))
-        return strategy.gather(outputs, axis=0)
-
-    def forward(images):
-        parts = np.array_split(np.asarray(images), replicas)
-        values = strategy.experimental_distribute_values_from_function(
-            lambda context: parts[context.replica_id_in_sync_group])
-        return step(values).numpy()
-
-    return forward
+    if is_keras_distribution(strategy):
+        return DistributionForward(encoder, strategy)
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        raise ValueError(
+            f"strategy must be None or a keras.distribution.Distribution (for example "
+            f"keras.distribution.DataParallel()) on the {backend!r} backend; tf.distribute "
+            f"strategies need the TensorFlow backend. Received: strategy={type(strategy).__name__}")
+    return StrategyForward(encoder, strategy)
 
 
-def pad_to_steady_batch(forward):
+def is_keras_distribution(value):
+    """True for a ``keras.distribution`` object (``DataParallel``, ``ModelParallel``).
+
+    Keras exports the subclasses, not their base class, so this checks the
+    two methods every distribution has rather than ``isinstance``.
+    """
+    return hasattr(value, "device_mesh") and hasattr(value, "get_data_layout")
+
+
+class StrategyForward:
+    """The encoder under a ``tf.distribute`` strategy, replicas' outputs in input order.
+
+    TensorFlow only (``tf.distribute``); see ``make_forward``.
+    """
+
+    def __init__(self, encoder, strategy):
+        import tensorflow as tf
+
+        with strategy.scope():
+            self.encoder = keras.models.clone_model(encoder)
+            self.encoder.set_weights(encoder.get_weights())
+        self.strategy = strategy
+        self.replicas = strategy.num_replicas_in_sync
+        self.step = tf.function(self._step, reduce_retracing=True)
+
+    def _replica(self, images):
+        return self.encoder(images, training=False)
+
+    def _step(self, images):
+        outputs = self.strategy.run(self._replica, args=(images,))
+        return self.strategy.gather(outputs, axis=0)
+
+    def __call__(self, images):
+        parts = np.array_split(np.asarray(images), self.replicas)
+        values = self.strategy.experimental_distribute_values_from_function(
+            _ReplicaPart(parts))
+        return self.step(values).numpy()
+
+
+@dataclass
+class _ReplicaPart:
+    parts: list
+
+    def __call__(self, context):
+        return self.parts[context.replica_id_in_sync_group]
+
+
+class DistributionForward:
+    """The encoder under a ``keras.distribution.Distribution`` (any backend)."""
+
+    def __init__(self, encoder, distribution):
+        self.encoder = encoder
+        self.distribution = distribution
+        self.devices = max(1, int(np.prod(distribution.device_mesh.shape)))
+
+    def __call__(self, images):
+        images = np.asarray(images)
+        rows = len(images)
+        padded = -(-rows // self.devices) * self.devices
+        if padded != rows:
+            images = np.concatenate([images, np.repeat(images[-1:], padded - rows, axis=0)])
+        with self.distribution.scope():
+            return np.asarray(self.encoder.predict_on_batch(images))[:rows]
+
+
+class SteadyBatch:
     """Wrap ``forward`` so that a smaller (last) batch is padded to the largest size seen.
 
     A traced function retraces for every new input shape, and tracing a real
@@ -66,54 +144,207 @@ def pad_to_steady_batch(forward):
     last row, then dropping those rows, keeps one trace; in inference mode
     every row's features depend on that row alone.
     """
-    largest = 0
 
-    def padded(images):
-        nonlocal largest
+    def __init__(self, forward):
+        self.forward = forward
+        self.largest = 0
+
+    def __call__(self, images):
         images = np.asarray(images)
         rows = len(images)
-        largest = max(largest, rows)
-        if rows == largest:
-            return np.asarray(forward(images))
-        filler = np.repeat(images[-1:], largest - rows, axis=0)
-        return np.asarray(forward(np.concatenate([images, filler])))[:rows]
-
-    return padded
+        self.largest = max(self.largest, rows)
+        if rows == self.largest:
+            return np.asarray(self.forward(images))
+        filler = np.repeat(images[-1:], self.largest - rows, axis=0)
+        return np.asarray(self.forward(np.concatenate([images, filler])))[:rows]
 
 
-def _shard_input_digest(digests):
-    return f"{multiset_digest(digests):064x}"
+
+@dataclass
+class BatchFeatures:
+    """The features of every augmented copy of one input batch."""
+
+    forward: object
+    augment: object
+    copies: int
+    seed: int
+
+    def __call__(self, index, images):
+        return [self.forward(self.augment(images, copy_seed(self.seed, k, index)))
+                for k in range(self.copies)]
 
 
-def _verified_shards(directory, manifest):
-    """The manifest's shards whose files are intact; warns about the others."""
-    kept = {}
-    for shard_id, shard in manifest["shards"].items():
-        if shards.shard_is_intact(directory, shard):
-            kept[shard_id] = shard
-        else:
-            warnings.warn(f"feature cache {directory}: shard {shard_id} is missing or corrupt "
-                          "(checksum mismatch); recomputing it", stacklevel=3)
-    return kept
+# ---------------------------------------------------------------- who extracts what
+
+@dataclass(frozen=True)
+class Worker:
+    """This process's share of a distributed extraction: shards ``i`` with ``i % count == index``."""
+
+    index: int = 0
+    count: int = 1
+
+    def owns(self, shard_number):
+        return shard_number % self.count == self.index
+
+    @property
+    def manifest_name(self):
+        """The manifest this worker writes: the entry's own when alone, else a partial one."""
+        return MANIFEST if self.count == 1 else f"manifest-worker{self.index}-of-{self.count}.json"
 
 
-def _write_shard(directory, manifest, shard_id, input_digest, labels, copies):
+def shard_id(number):
+    return f"{number:05d}"
+
+
+# ---------------------------------------------------------------- the steps
+
+def open_entry(directory, header, worker=Worker()):
+    """Step 1: the manifest to extend, holding only the shards the reuse rule keeps."""
+    os.makedirs(directory, exist_ok=True)
+    found = Manifest.load(directory, worker.manifest_name)
+    manifest = header.fresh()
+    if found is not None:
+        manifest.shards = found.reusable_shards(directory, header.key)
+    save_manifest(directory, manifest, worker)
+    if worker.count == 1:
+        remove_unlisted(directory, manifest)
+    return manifest
+
+
+def save_manifest(directory, manifest, worker=Worker()):
+    manifest.save(directory, worker.manifest_name)
+
+
+@dataclass
+class PendingBatch:
+    """One input batch on its way into a shard: features, or images kept for a decision."""
+
+    index: int
+    labels: np.ndarray
+    digests: list
+    images: np.ndarray = None
+    features: list = None
+
+
+@dataclass
+class ShardInputs:
+    """The batches of one shard, its id and whether this worker writes it."""
+
+    shard_id: str
+    owned: bool
+    batches: list = field(default_factory=list)
+
+    @property
+    def input_digest(self):
+        return f"{multiset_digest([d for b in self.batches for d in b.digests]):064x}"
+
+
+@dataclass
+class ContentTally:
+    """The multiset digest of every example read so far."""
+
+    total: int = 0
+
+    def add(self, digests):
+        self.total = (self.total + multiset_digest(digests)) % MODULUS
+
+    @property
+    def hex(self):
+        return f"{self.total:064x}"
+
+
+def read_shards(batches, batches_per_shard, previous, compute, tally, worker=Worker(), progress=None):
+    """Step 2: yield ``ShardInputs`` one shard at a time (a generator: one shard in memory)."""
+    shard = ShardInputs(shard_id(0), worker.owns(0))
+    for index, (x, y) in enumerate(batches):
+        digests = example_digests(x, y)
+        tally.add(digests)
+        pending = PendingBatch(index, np.asarray(y), digests)
+        if shard.owned and shard.shard_id in previous:
+            pending.images = np.asarray(x)        # wait: the shard may be reused whole
+        elif shard.owned:
+            pending.features = compute(index, x)  # x is dropped here
+        shard.batches.append(pending)
+        if progress is not None:
+            progress.update(index + 1)
+        if len(shard.batches) == batches_per_shard:
+            yield shard
+            number = int(shard.shard_id) + 1
+            shard = ShardInputs(shard_id(number), worker.owns(number))
+    if shard.batches:
+        yield shard
+
+
+def shard_contents(shard, compute, copies):
+    """Step 3: ``(labels, [features of copy k])`` of a shard, computing what was deferred."""
+    per_batch = [b.features if b.features is not None else compute(b.index, b.images)
+                 for b in shard.batches]
+    features = [np.concatenate([f[k] for f in per_batch]) for k in range(copies)]
+    return np.concatenate([b.labels for b in shard.batches]), features
+
+
+def write_shard(directory, manifest, shard_id, input_digest, labels, copies, worker=Worker()):
+    """Save one shard's files, then the manifest listing it (so it counts as complete)."""
     files = {"labels": shards.write_array(directory, f"shard-{shard_id}-labels.npy", labels)}
     for k, features in enumerate(copies):
         files[f"copy{k}"] = shards.write_array(directory, f"shard-{shard_id}-copy{k}.npy", features)
-    manifest["shards"][shard_id] = {"examples": int(len(labels)), "input": input_digest,
-                                    "files": files}
-    shards.save_manifest(directory, manifest)  # last: the shard now counts as complete
-    delay = float(os.environ.get(SLEEP_ENV, "0") or 0)
-    if delay:
-        import time
-
-        time.sleep(delay)
+    manifest.shards[shard_id] = ShardRecord(int(len(labels)), input_digest, files)
+    save_manifest(directory, manifest, worker)  # last: the shard now counts as complete
 
 
-def extract_to(directory, forward, batches, header, *, augment, copies, seed, batches_per_shard,
-               total_batches=None, expected_content=None, verbose=1):
-    """Fill ``directory`` with the features of ``batches``; return the final manifest.
+class ShardWriter:
+    """Step 4: writes shards on one background thread; at most one shard waits for the disk."""
+
+    def __init__(self, directory, manifest, worker=Worker()):
+        self.directory, self.manifest, self.worker = directory, manifest, worker
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        self.pending = None
+
+    def submit(self, shard_id, input_digest, labels, copies):
+        self.wait()
+        self.manifest.shards.pop(shard_id, None)
+        self.pending = self.pool.submit(write_shard, self.directory, self.manifest, shard_id,
+                                        input_digest, labels, copies, self.worker)
+
+    def wait(self):
+        if self.pending is not None:
+            self.pending.result()
+            self.pending = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if exc[0] is None:
+                self.wait()
+        finally:
+            self.pool.shutdown(wait=True)
+
+
+def close_entry(directory, manifest, owned, tally, reused, expected_content, worker=Worker()):
+    """Step 5: check the content, drop stale shards, mark complete; return the manifest."""
+    if expected_content is not None and expected_content != "content:" + tally.hex:
+        raise ValueError(
+            "the dataset yielded different examples on the fingerprint pass and the extraction "
+            "pass (random augmentation or sampling inside the pipeline?). Cache the "
+            "un-augmented data and pass augment= instead, or pass data_version=."
+        )
+    for stale in set(manifest.shards) - set(owned):
+        del manifest.shards[stale]
+    manifest.num_examples = sum(s.examples for s in manifest.shards.values())
+    manifest.content_seen = tally.hex
+    manifest.reused_shards = reused
+    manifest.complete = True
+    save_manifest(directory, manifest, worker)
+    if worker.count == 1:
+        remove_unlisted(directory, manifest)
+    return manifest
+
+
+def extract_to(directory, forward, batches, header, *, augment, batches_per_shard,
+               total_batches=None, expected_content=None, worker=Worker(), verbose=1):
+    """Fill ``directory`` with the features of ``batches``; return the final ``Manifest``.
 
     Args:
         directory: the cache entry's folder (created if missing).
@@ -121,89 +352,65 @@ def extract_to(directory, forward, batches, header, *, augment, copies, seed, ba
         batches: an iterable of numpy ``(x, y)`` batches, in a fixed order
             for resuming to pay off (a reshuffled order is still correct:
             shards whose examples differ are recomputed).
-        header: dict of fingerprint fields stored in the manifest.
-        augment: ``fn(images, seed) -> images`` (see ``seeded_augment``).
-        copies: number of augmented copies per example.
-        seed: seed of the augmentation.
+        header: a ``Manifest`` holding the fingerprint fields (its shards
+            are ignored).
+        augment: ``fn(images, seed) -> images`` (see ``seeded_augment``);
+            ``header.copies`` copies with seed ``header.seed``.
         batches_per_shard: input batches per shard file.
         total_batches: for the progress bar (None when unknown).
         expected_content: the dataset's content digest from the fingerprint
             pass; a mismatch with what this pass read raises ``ValueError``.
+        worker: this process's ``Worker`` share (default: all shards). With
+            several workers the returned manifest is this worker's partial
+            one; ``merge_workers`` makes the entry's.
         verbose: 0 silent, 1 progress bar.
     """
-    os.makedirs(directory, exist_ok=True)
-    manifest = shards.load_manifest(directory)
-    if manifest is None or manifest.get("format") != shards.FORMAT_VERSION or manifest["key"] != header["key"]:
-        manifest = {"format": shards.FORMAT_VERSION, "shards": {}, **header}
-    manifest["complete"] = False
-    manifest["shards"] = _verified_shards(directory, manifest)
-    shards.save_manifest(directory, manifest)
-    shards.remove_leftovers(directory)
-
-    previous = dict(manifest["shards"])
+    manifest = open_entry(directory, header, worker)
+    previous = dict(manifest.shards)
+    compute = BatchFeatures(forward, augment, header.copies, header.seed)
     progress = keras.utils.Progbar(total_batches, verbose=verbose, unit_name="batch")
-    content = 0
-    done = []
-    pending = None
-    reused = 0
-
-    def run(index, x):
-        return [forward(augment(x, copy_seed(seed, k, index))) for k in range(copies)]
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as writer:
-        # One entry per batch: (index, x, y, digests, features). The forward
-        # pass runs as each batch arrives and x is dropped, so a shard holds
-        # features, not images; only a shard that a previous run completed
-        # keeps its images until its input digest says "reuse" or "recompute".
-        shard = []
-
-        def finish():
-            nonlocal pending, reused
-            shard_id = f"{len(done):05d}"
-            done.append(shard_id)
-            input_digest = _shard_input_digest([d for *_, digests, _ in shard for d in digests])
-            if shard_id in previous and previous[shard_id]["input"] == input_digest:
+    tally = ContentTally()
+    owned, reused = [], 0
+    with ShardWriter(directory, manifest, worker) as writer:
+        for shard in read_shards(batches, batches_per_shard, previous, compute, tally, worker, progress):
+            if not shard.owned:
+                continue
+            owned.append(shard.shard_id)
+            digest = shard.input_digest
+            if shard.shard_id in previous and previous[shard.shard_id].input == digest:
                 reused += 1
-                return
-            per_batch = [features if features is not None else run(index, x)
-                         for index, x, _, _, features in shard]
-            copies_features = [np.concatenate([f[k] for f in per_batch]) for k in range(copies)]
-            labels = np.concatenate([y for _, _, y, _, _ in shard])
-            if pending is not None:
-                pending.result()  # at most one shard waits for the disk: bounded memory
-            manifest["shards"].pop(shard_id, None)
-            pending = writer.submit(_write_shard, directory, manifest, shard_id, input_digest,
-                                    labels, copies_features)
+                continue
+            labels, features = shard_contents(shard, compute, header.copies)
+            writer.submit(shard.shard_id, digest, labels, features)
+    return close_entry(directory, manifest, owned, tally, reused, expected_content, worker)
 
-        for index, (x, y) in enumerate(batches):
-            digests = example_digests(x, y)
-            content = (content + multiset_digest(digests)) % MODULUS
-            if f"{len(done):05d}" in previous:
-                shard.append((index, x, y, digests, None))
-            else:
-                shard.append((index, None, y, digests, run(index, x)))
-            progress.update(index + 1)
-            if len(shard) == batches_per_shard:
-                finish()
-                shard = []
-        if shard:
-            finish()
-        if pending is not None:
-            pending.result()
 
-    content_hex = f"{content:064x}"
-    if expected_content is not None and expected_content != "content:" + content_hex:
-        raise ValueError(
-            "the dataset yielded different examples on the fingerprint pass and the extraction "
-            "pass (random augmentation or sampling inside the pipeline?). Cache the "
-            "un-augmented data and pass augment= instead, or pass data_version=."
-        )
-    for stale in set(manifest["shards"]) - set(done):
-        del manifest["shards"][stale]
-    manifest["num_examples"] = sum(s["examples"] for s in manifest["shards"].values())
-    manifest["content_seen"] = content_hex
-    manifest["reused_shards"] = reused
-    manifest["complete"] = True
-    shards.save_manifest(directory, manifest)
-    shards.remove_leftovers(directory)
-    return manifest
+def merge_workers(directory, header, count, *, timeout=600.0, poll=0.05):
+    """Wait for the ``count`` workers' partial manifests; write and return the entry's manifest.
+
+    Every worker calls this after its own ``extract_to``; each writes the
+    same merged manifest (atomically, from the same partial manifests), so
+    no worker has to be the chief. Raises ``TimeoutError`` naming the
+    workers still missing after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        parts = [Manifest.load(directory, Worker(i, count).manifest_name) for i in range(count)]
+        ready = [p is not None and p.complete and p.key == header.key for p in parts]
+        if all(ready):
+            break
+        if time.monotonic() > deadline:
+            missing = [i for i, ok in enumerate(ready) if not ok]
+            raise TimeoutError(f"distributed extraction into {directory}: workers {missing} of "
+                               f"{count} did not finish within timeout={timeout} s")
+        time.sleep(poll)
+    merged = header.fresh()
+    for part in parts:
+        merged.shards.update(part.shards)
+    merged.num_examples = sum(s.examples for s in merged.shards.values())
+    merged.content_seen = parts[0].content_seen
+    merged.reused_shards = sum(p.reused_shards for p in parts)
+    merged.workers = count
+    merged.complete = True
+    merged.save(directory)
+    return merged

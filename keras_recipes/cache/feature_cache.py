@@ -8,12 +8,14 @@ augmentation change; atomic, checksummed shards that survive a killed run;
 bounded memory; and ``info`` / ``clear``.
 """
 
+import dataclasses
 import os
 import shutil
 from dataclasses import dataclass
 
-from keras_recipes.checks import require_positive_int
 from keras_recipes.cache import shards
+from keras_recipes.cache.manifest import Manifest
+from keras_recipes.checks import require_positive_int
 
 CACHE_DIR_ENV = "KERAS_RECIPES_CACHE_DIR"
 
@@ -30,28 +32,28 @@ class CachedFeatures:
 
     Attributes:
         path: the entry's folder.
-        manifest: the parsed ``manifest.json`` (fingerprints, shards, checksums).
+        manifest: the entry's ``Manifest`` (fingerprints, shards, checksums).
     """
 
     path: str
-    manifest: dict
+    manifest: Manifest
 
     @property
     def key(self):
-        return self.manifest["key"]
+        return self.manifest.key
 
     @property
     def num_examples(self):
-        return self.manifest["num_examples"]
+        return self.manifest.num_examples
 
     @property
     def copies(self):
-        return self.manifest["copies"]
+        return self.manifest.copies
 
     @property
     def reused_shards(self):
         """Shards found complete on disk rather than computed by the last extraction."""
-        return self.manifest.get("reused_shards", 0)
+        return self.manifest.reused_shards
 
     def dataset(self, batch_size=32, *, shuffle=True, seed=0):
         """``tf.data.Dataset`` of ``(features, labels)`` batches for ``bundle.head.fit``.
@@ -88,6 +90,21 @@ def _as_encoder(encoder):
         raise TypeError("encoder must be a keras.Model or a ModelBundle; "
                         f"received: {type(encoder).__name__}")
     return encoder
+
+
+def _as_worker(worker):
+    from keras_recipes.cache.extract import Worker
+
+    if worker is None:
+        return Worker()
+    if isinstance(worker, Worker):
+        return worker
+    if (isinstance(worker, (tuple, list)) and len(worker) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in worker)
+            and worker[1] >= 1 and 0 <= worker[0] < worker[1]):
+        return Worker(*worker)
+    raise ValueError("worker must be None or (index, count) with 0 <= index < count; "
+                     f"received: worker={worker!r}")
 
 
 def _batched(encoder, dataset, batch_size):
@@ -140,7 +157,8 @@ class FeatureCache:
         self.directory = os.path.abspath(os.fspath(directory or default_cache_dir()))
 
     def extract(self, encoder, dataset, *, augment=None, copies=1, seed=0, data_version=None,
-                batch_size=32, shard_size=1024, strategy=None, verbose=1):
+                batch_size=32, shard_size=1024, strategy=None, worker=None, worker_timeout=600.0,
+                verbose=1):
         """Features of ``dataset`` under ``encoder``: reused if cached, else extracted.
 
         Args:
@@ -158,14 +176,25 @@ class FeatureCache:
             batch_size: batch size for unbatched datasets (default 32).
             shard_size: examples per shard file, rounded up to whole batches
                 (default 1024). Peak memory is about one or two shards.
-            strategy: a ``tf.distribute`` strategy to spread the forward pass
-                (default None: the current device).
+            strategy: spreads the forward pass over this host's devices: a
+                ``tf.distribute`` strategy (TensorFlow backend) or a
+                ``keras.distribution.Distribution`` (any backend); default
+                None: the current device.
+            worker: ``(index, count)`` (or an ``extract.Worker``): this
+                process is worker ``index`` of ``count`` processes sharing
+                the extraction, each computing the shards ``i`` with
+                ``i % count == index`` into the same folder (a shared file
+                system on a real cluster); every worker then waits for the
+                others and returns the whole entry under one manifest.
+                ``keras_recipes.distribute.extract_on_workers`` fills this
+                from ``TF_CONFIG``. Default None: one process.
+            worker_timeout: seconds a worker waits for the others (default 600).
             verbose: 0 silent, 1 progress bars.
         Returns:
             ``CachedFeatures``; ``.dataset()`` gives the tf.data pipeline.
         """
         from keras_recipes.augment import seeded_augment
-        from keras_recipes.cache.extract import extract_to, make_forward, pad_to_steady_batch
+        from keras_recipes.cache.extract import SteadyBatch, extract_to, make_forward, merge_workers
         from keras_recipes.cache.fingerprint import (
             augment_fingerprint, cache_key, dataset_fingerprint, encoder_fingerprint)
 
@@ -176,6 +205,7 @@ class FeatureCache:
         if copies > 1 and augment is None:
             raise ValueError(f"copies > 1 needs augment= (identical copies are waste); received: "
                              f"copies={copies}, augment=None")
+        worker = _as_worker(worker)
         augment_fn = seeded_augment(augment)
         dataset = _batched(encoder, dataset, batch_size)
 
@@ -187,30 +217,29 @@ class FeatureCache:
         augment_digest = augment_fingerprint(augment, seed=seed, copies=copies)
         key = cache_key(encoder_digest, data_digest, augment_digest)
         path = os.path.join(self.directory, key[:24])
-        manifest = shards.load_manifest(path) if os.path.isdir(path) else None
-        if manifest and manifest.get("complete") and manifest["key"] == key and all(
-                shards.shard_is_intact(path, shard) for shard in manifest["shards"].values()):
-            return CachedFeatures(path, {**manifest, "reused_shards": len(manifest["shards"])})
+        found = Manifest.load(path)
+        if found is not None and found.is_full_hit(path, key):
+            return CachedFeatures(path, dataclasses.replace(found, reused_shards=len(found.shards)))
 
         first = next(iter(dataset.take(1)), None)
         if first is None:
             raise ValueError("dataset must yield at least one (x, y) batch; received an empty dataset")
         output = encoder.output
         label_spec = dataset.element_spec[1]
-        header = {
-            "key": key, "encoder": encoder_digest, "data": data_digest, "data_content": content,
-            "augment": augment_digest, "copies": copies, "seed": seed,
-            "encoder_name": encoder.name,
-            "feature_shape": list(output.shape[1:]), "feature_dtype": str(output.dtype),
-            "label_shape": list(label_spec.shape[1:]), "label_dtype": label_spec.dtype.name,
-        }
+        header = Manifest(
+            key=key, encoder=encoder_digest, data=data_digest, data_content=content,
+            augment=augment_digest, copies=copies, seed=seed, encoder_name=encoder.name,
+            feature_shape=list(output.shape[1:]), feature_dtype=str(output.dtype),
+            label_shape=list(label_spec.shape[1:]), label_dtype=label_spec.dtype.name)
         cardinality = int(dataset.cardinality())
         manifest = extract_to(
-            path, pad_to_steady_batch(make_forward(encoder, strategy)), batches(), header,
-            augment=augment_fn, copies=copies, seed=seed,
-            batches_per_shard=max(1, -(-shard_size // int(first[0].shape[0]))),
+            path, SteadyBatch(make_forward(encoder, strategy)), batches(), header,
+            augment=augment_fn, batches_per_shard=max(1, -(-shard_size // int(first[0].shape[0]))),
             total_batches=cardinality if cardinality >= 0 else None,
-            expected_content=None if data_version is not None else content, verbose=verbose)
+            expected_content=None if data_version is not None else content, worker=worker,
+            verbose=verbose)
+        if worker.count > 1:
+            manifest = merge_workers(path, header, worker.count, timeout=worker_timeout)
         return CachedFeatures(path, manifest)
 
     def info(self):
@@ -223,16 +252,15 @@ class FeatureCache:
             return rows
         for name in sorted(os.listdir(self.directory)):
             path = os.path.join(self.directory, name)
-            manifest = shards.load_manifest(path) if os.path.isdir(path) else None
+            manifest = Manifest.load(path) if os.path.isdir(path) else None
             if manifest is None:
                 continue
             rows.append({
-                "key": manifest["key"][:24], "encoder": manifest.get("encoder_name", "?"),
-                "examples": manifest.get("num_examples",
-                                         sum(s["examples"] for s in manifest["shards"].values())),
-                "copies": manifest["copies"], "shards": len(manifest["shards"]),
-                "feature_shape": tuple(manifest["feature_shape"]),
-                "complete": bool(manifest.get("complete")), "bytes": shards.directory_bytes(path),
+                "key": manifest.key[:24], "encoder": manifest.encoder_name,
+                "examples": sum(s.examples for s in manifest.shards.values()),
+                "copies": manifest.copies, "shards": len(manifest.shards),
+                "feature_shape": tuple(manifest.feature_shape),
+                "complete": manifest.complete, "bytes": shards.directory_bytes(path),
                 "path": path,
             })
         return rows

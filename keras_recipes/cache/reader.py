@@ -14,9 +14,9 @@ from keras_recipes.cache import shards
 
 def entry_arrays(directory, manifest, copy=0):
     """All features of one copy and the labels, in shard order, as numpy arrays."""
-    ids = sorted(manifest["shards"])
-    features = [shards.read_array(directory, manifest["shards"][i]["files"][f"copy{copy}"]) for i in ids]
-    labels = [shards.read_array(directory, manifest["shards"][i]["files"]["labels"]) for i in ids]
+    ids = sorted(manifest.shards)
+    features = [shards.read_array(directory, manifest.shards[i].files[f"copy{copy}"]) for i in ids]
+    labels = [shards.read_array(directory, manifest.shards[i].files["labels"]) for i in ids]
     return np.concatenate(features), np.concatenate(labels)
 
 
@@ -31,12 +31,12 @@ def entry_dataset(directory, manifest, *, batch_size=32, shuffle=True, seed=0, s
     """
     import tensorflow as tf
 
-    for shard_id in sorted(manifest["shards"]):
-        for record in manifest["shards"][shard_id]["files"].values():
+    ids = sorted(manifest.shards)
+    copies = manifest.copies
+    records = [manifest.shards[i].files for i in ids]
+    for files in records:
+        for record in files.values():
             shards.read_array(directory, record)  # raises CorruptShardError
-    ids = sorted(manifest["shards"])
-    copies = manifest["copies"]
-    records = [manifest["shards"][i]["files"] for i in ids]
 
     def load(index):
         files = records[int(index)]
@@ -44,12 +44,12 @@ def entry_dataset(directory, manifest, *, batch_size=32, shuffle=True, seed=0, s
         features = np.stack([shards.read_array(directory, files[f"copy{k}"]) for k in range(copies)], axis=1)
         return features, labels
 
-    feature_shape = (None, copies, *manifest["feature_shape"])
-    label_shape = (None, *manifest["label_shape"])
+    feature_shape = (None, copies, *manifest.feature_shape)
+    label_shape = (None, *manifest.label_shape)
 
     def load_tensor(index):
         features, labels = tf.numpy_function(
-            load, [index], [tf.as_dtype(manifest["feature_dtype"]), tf.as_dtype(manifest["label_dtype"])],
+            load, [index], [tf.as_dtype(manifest.feature_dtype), tf.as_dtype(manifest.label_dtype)],
             stateful=False)
         return tf.ensure_shape(features, feature_shape), tf.ensure_shape(labels, label_shape)
 
@@ -64,8 +64,8 @@ def entry_dataset(directory, manifest, *, batch_size=32, shuffle=True, seed=0, s
     else:
         ds = ds.map(lambda features, labels: (features[0], labels))
     if shuffle:
-        ds = ds.shuffle(min(shuffle_buffer, manifest["num_examples"]), seed=seed,
+        ds = ds.shuffle(min(shuffle_buffer, manifest.num_examples), seed=seed,
                         reshuffle_each_iteration=True)
-    steps = -(-manifest["num_examples"] // batch_size)
+    steps = -(-manifest.num_examples // batch_size)
     ds = ds.batch(batch_size).apply(tf.data.experimental.assert_cardinality(steps))
     return ds.prefetch(tf.data.AUTOTUNE)

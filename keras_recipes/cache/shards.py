@@ -1,4 +1,4 @@
-"""Sharded, checksummed, atomically written ``.npy`` files and their manifest.
+"""Sharded, checksummed, atomically written ``.npy`` files.
 
 Why ``.npy`` shards and not ``tf.data.Dataset.save`` / ``snapshot``: each
 shard is one plain file we can checksum, rename into place when complete and
@@ -6,7 +6,8 @@ read back with numpy alone (in the CLI, in a test, outside TensorFlow).
 ``snapshot`` keys its files on the input pipeline's graph, not on the
 encoder's weight values, so it would silently reuse stale features; ``save``
 gives no per-file checksums to check a truncated file against. Reading goes
-back through ``tf.data`` (see ``reader.py``).
+back through ``tf.data`` (see ``reader.py``); the manifest that lists the
+shards is ``manifest.Manifest``.
 
 Safety protocol (issue 5, "Safety"):
 
@@ -21,13 +22,9 @@ Safety protocol (issue 5, "Safety"):
 
 import hashlib
 import io
-import json
 import os
 
 import numpy as np
-
-MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
 
 
 class CorruptShardError(ValueError):
@@ -86,32 +83,6 @@ def file_is_intact(directory, record):
 def shard_is_intact(directory, shard):
     """True when every file of a manifest shard entry passes ``file_is_intact``."""
     return all(file_is_intact(directory, record) for record in shard["files"].values())
-
-
-def load_manifest(directory):
-    """The manifest dict of a cache entry directory, or None if it has none yet."""
-    path = os.path.join(directory, MANIFEST)
-    if not os.path.exists(path):
-        return None
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def save_manifest(directory, manifest):
-    """Atomically replace the entry's manifest (written after the shards it lists)."""
-    text = json.dumps(manifest, indent=1, sort_keys=True)
-    atomic_write_bytes(os.path.join(directory, MANIFEST), text.encode("utf-8"))
-
-
-def remove_leftovers(directory):
-    """Delete ``*.tmp-*`` files and shard files the manifest does not list."""
-    manifest = load_manifest(directory) or {"shards": {}}
-    listed = {MANIFEST} | {
-        record["name"] for shard in manifest["shards"].values() for record in shard["files"].values()
-    }
-    for name in os.listdir(directory):
-        if name not in listed:
-            os.remove(os.path.join(directory, name))
 
 
 def directory_bytes(directory):
