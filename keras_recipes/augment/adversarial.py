@@ -16,7 +16,7 @@ from keras_recipes.checks import require_positive_number
 
 
 def input_gradient(fn, x):
-    """Gradient of the scalar ``fn(x)`` with respect to the tensor ``x``.
+    """Gradient of the scalar ``fn(x)`` with respect to the tensor ``x`` (zeros if disconnected).
 
     >>> import numpy as np
     >>> g = input_gradient(lambda t: ops.sum(t ** 2), np.array([1.0, -2.0], "float32"))
@@ -31,7 +31,8 @@ def input_gradient(fn, x):
         with tf.GradientTape() as tape:
             tape.watch(x)
             value = fn(x)
-        return tape.gradient(value, x)
+        grad = tape.gradient(value, x)
+        return tf.zeros_like(x) if grad is None else grad  # disconnected: zero, as JAX says
     if backend == "jax":
         import jax
 
