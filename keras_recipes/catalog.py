@@ -67,4 +67,35 @@ RECIPES = (
         "warmup_initialization.warmup_init (on callbacks.LearningRateWarmup, see notebook 02)",
         "notebooks/05_weight_initialization.ipynb",
     ),
+    Recipe(
+        "A9 Knowledge Distillation: teacher soft labels (temperature) + hard labels train a compact student",
+        "label_efficient.distill / make_distiller (keras.distillation.Distiller, KLDivergence() soft loss), "
+        "CachedDistiller + cached_teacher_logits, HintDistiller (FeatureDistillation + learned projection)",
+        "notebooks/20_knowledge_distillation.ipynb",
+    ),
+    Recipe(
+        "A10 Data Denoising (Weakly Supervised): weak-learner ensemble on noisy labels, fine-tuned on good labels, "
+        "relabels the noisy data; a strong model trains on good + less-noisy data",
+        "label_efficient.denoise / relabel (out-of-bag, agreement or confidence rule), datasets.symmetric_noise",
+        "notebooks/21_noisy_and_pseudo_labels.ipynb",
+    ),
+    Recipe(
+        "A11 Data Labeling (Self-Supervised): pseudo-labelled + labelled data make a composite training set; repeat",
+        "label_efficient.pseudo_label / select_pseudo_labels (confidence threshold, per-class cap)",
+        "notebooks/21_noisy_and_pseudo_labels.ipynb",
+    ),
+    Recipe(
+        "Seed 001 Unsupervised Consistency Loss: cross entropy + lambda KL(p(y|x) || p(y|x^)), no back prop "
+        "through the clean branch (UDA), and FixMatch",
+        "label_efficient.UDA / FixMatch (keras.Model, compute_loss), consistency_loss, semi_supervised_dataset, "
+        "augment.views.weak_view / strong_view",
+        "notebooks/22_consistency_and_structured_learning.ipynb",
+    ),
+    Recipe(
+        "A16 Neural Structured Learning: a batch and a randomly perturbed copy through the shared model, "
+        "soft-label difference added to the loss",
+        "label_efficient.StructuredModel (random or adversarial FGSM perturbation), augment.adversarial.fgsm, "
+        "datasets.shift_and_scale",
+        "notebooks/22_consistency_and_structured_learning.ipynb",
+    ),
 )

@@ -12,6 +12,9 @@ CUSTOM_OBJECT_MODULES = (
     "keras_recipes.layers",
     "keras_recipes.schedules",
     "keras_recipes.transfer",
+    "keras_recipes.label_efficient.consistency",
+    "keras_recipes.label_efficient.distillation",
+    "keras_recipes.label_efficient.structured",
 )
 
 

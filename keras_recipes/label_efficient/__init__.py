@@ -14,3 +14,18 @@ Building blocks they share live one floor down: ``datasets.load_mnist``,
 ``datasets.shift_and_scale``, ``datasets.symmetric_noise`` / ``asymmetric_noise``,
 ``augment.views`` (weak/strong views) and ``augment.adversarial`` (FGSM).
 """
+
+from keras_recipes.label_efficient.consistency import (
+    UDA, FixMatch, consistency_loss, fixmatch_loss, semi_supervised_dataset)
+from keras_recipes.label_efficient.denoising import DenoiseResult, denoise, relabel
+from keras_recipes.label_efficient.distillation import (
+    CachedDistiller, DistillResult, HintDistiller, cached_teacher_logits, distill, make_distiller, soft_loss)
+from keras_recipes.label_efficient.pseudo_labels import PseudoLabelResult, pseudo_label, select_pseudo_labels
+from keras_recipes.label_efficient.structured import StructuredModel, divergence
+
+__all__ = [
+    "CachedDistiller", "DenoiseResult", "DistillResult", "FixMatch", "HintDistiller", "PseudoLabelResult",
+    "StructuredModel", "UDA", "cached_teacher_logits", "consistency_loss", "denoise", "distill", "divergence",
+    "fixmatch_loss", "make_distiller", "pseudo_label", "relabel", "select_pseudo_labels", "semi_supervised_dataset",
+    "soft_loss",
+]

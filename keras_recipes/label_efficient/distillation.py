@@ -150,6 +150,7 @@ class CachedDistiller(keras.Model):
         self.temperature = require_positive_number("temperature", temperature)
         self.student_loss_weight = require_rate("student_loss_weight", student_loss_weight, closed=True)
         self.soft = soft_loss(self.temperature)
+        self.built = True  # the student is built; nothing of its own to build
 
     def call(self, inputs, training=None):
         return self.student(inputs, training=training)
