@@ -58,7 +58,7 @@ def compare_lottery(seeds, draws, steps, epochs):
     import keras
 
     from keras_recipes.datasets import load_digits
-    from keras_recipes.lottery import lottery_init
+    from keras_recipes.initialization.lottery import lottery_init
     from keras_recipes.zoo import vgg
 
     splits = load_digits(image_size=8, batch_size=64)

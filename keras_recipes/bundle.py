@@ -14,6 +14,30 @@ ENCODER_NAME = "encoder"
 HEAD_NAME = "head"
 
 
+def walk_layers(model, *, containers=False):
+    """Every layer of ``model`` in build order, nested models flattened (depth first).
+
+    The one walk over nested models that freezing, the update/weight ratio
+    monitor and the cache fingerprint share. A nested ``keras.Model`` (the
+    encoder and head of a bundle, an application inside a backbone) is
+    descended into; with ``containers=True`` it is also yielded itself,
+    before its layers.
+
+    >>> inputs = keras.Input((2,))
+    >>> inner = keras.Sequential([keras.layers.Dense(3, name="d1")], name="inner")
+    >>> outer = keras.Model(inputs, keras.layers.Dense(1, name="d2")(inner(inputs)))
+    >>> [layer.name for layer in walk_layers(outer) if layer.weights]
+    ['d1', 'd2']
+    """
+    for layer in getattr(model, "layers", ()):
+        if isinstance(layer, keras.Model):
+            if containers:
+                yield layer
+            yield from walk_layers(layer, containers=containers)
+        else:
+            yield layer
+
+
 @dataclass(frozen=True)
 class ModelBundle:
     """Three functional views of one network that share layers and weights.

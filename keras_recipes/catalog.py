@@ -1,7 +1,8 @@
 """The recipe catalogue: lecture diagram -> function -> notebook.
 
-``keras-recipes list`` prints it and the README's diagram table mirrors it
-(a test keeps the two in step). Only recipes that work are listed.
+``keras-recipes list`` prints it, and the README's diagram table is generated
+from it (``keras-recipes list --markdown``; a test compares every column).
+Only recipes that work are listed.
 """
 
 from dataclasses import dataclass
@@ -21,19 +22,20 @@ RECIPES = (
         "notebooks/00_model_bundles.ipynb",
     ),
     Recipe(
-        "A1 Transfer Learning: pretrained backbone, freeze, new task, fine-tune (seeds 001-003)",
+        "A1 Transfer Learning: pretrained backbone, freeze, new task, fine-tune (seeds 001-003), decision table",
         "transfer.backbone / load_reference_backbone, transfer.freeze / unfreeze, "
         "transfer.fine_tune (train_head, train_top), transfer.LayerwiseOptimizer",
         "notebooks/01_transfer_learning.ipynb",
     ),
     Recipe(
         "Seed 004 warmup and the linear scaling rule: step the rate up each epoch or batch, then decay",
-        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, scaling.linear_scaling",
+        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, "
+        "schedules.cosine_decay(warmup_steps=), schedules.linear_scaling",
         "notebooks/02_learning_rate_schedules.ipynb",
     ),
     Recipe(
         "Seed 002/004 learning-rate schedules: step, cosine, linear, inverse sqrt, constant, restarts, one-cycle, cyclical",
-        "schedules.* (LearningRateSchedule), callbacks.LearningRateCosineDecay, plots.plot_schedule",
+        "schedules.* (LearningRateSchedule), plots.plot_schedule",
         "notebooks/02_learning_rate_schedules.ipynb",
     ),
     Recipe(
@@ -43,12 +45,13 @@ RECIPES = (
     ),
     Recipe(
         "Seed 002 tuning recipe steps 1-3: initial loss ~ log C, overfit a small sample, LR finder, update/weight ratio",
-        "sanity.check_initial_loss, sanity.overfit_small_sample, lr_finder.find_learning_rate, callbacks.UpdateRatioMonitor",
+        "diagnostics.check_initial_loss, diagnostics.overfit_small_sample, diagnostics.find_learning_rate, callbacks.UpdateRatioMonitor",
         "notebooks/02_learning_rate_schedules.ipynb",
     ),
     Recipe(
         "Bottleneck features (seeds 001/003): input -> bottleneck once, train the task on saved features",
-        "keras_recipes.FeatureCache (extract / dataset / info / clear), keras_recipes.train_head_on_cache",
+        "cache.FeatureCache (extract / info / clear; CachedFeatures.dataset), cache.train_head_on_cache, "
+        "keras-recipes cache info / clear",
         "notebooks/03_bottleneck_caching.ipynb",
     ),
     Recipe(
@@ -59,12 +62,12 @@ RECIPES = (
     ),
     Recipe(
         "A2 Weight Initialization (Lottery): N draws, brief tiny-rate pre-training, lowest loss wins",
-        "lottery.lottery_init (table + plot of the draws, NaN draws dropped)",
+        "initialization.lottery_init (table + plot of the draws, NaN draws dropped)",
         "notebooks/05_weight_initialization.ipynb",
     ),
     Recipe(
         "A3 Weight Initialization (Warmup): one draw, rate stepped up each epoch, then train",
-        "warmup_initialization.warmup_init (on callbacks.LearningRateWarmup, see notebook 02)",
+        "initialization.warmup_init (on callbacks.LearningRateWarmup, see notebook 02)",
         "notebooks/05_weight_initialization.ipynb",
     ),
     Recipe(
@@ -99,3 +102,19 @@ RECIPES = (
         "notebooks/22_consistency_and_structured_learning.ipynb",
     ),
 )
+
+
+TABLE_HEADER = "| diagram | functions | notebook |\n|---|---|---|"
+
+
+def markdown_table(recipes=RECIPES):
+    """The README's diagram table, one row per recipe: diagram | functions | notebook link.
+
+    >>> markdown_table().splitlines()[0]
+    '| diagram | functions | notebook |'
+    """
+    def cell(text):
+        return text.replace("|", "\\|")
+
+    rows = [f"| {cell(r.diagram)} | {cell(r.functions)} | [{r.notebook}]({r.notebook}) |" for r in recipes]
+    return "\n".join([TABLE_HEADER, *rows])

@@ -46,6 +46,27 @@ def require_choice(name, value, allowed):
     return value
 
 
+def fresh_optimizer(name, value, learning_rate):
+    """A new Keras optimizer from the name ``value`` (e.g. "adam", "sgd") at ``learning_rate``.
+
+    The one place recipes that take ``optimizer="sgd"`` turn it into an
+    optimizer; an unknown name raises ``ValueError`` naming the argument.
+
+    >>> type(fresh_optimizer("optimizer", "sgd", 0.1)).__name__
+    'SGD'
+    """
+    import keras
+
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a Keras optimizer name such as 'adam' or 'sgd'; "
+                        f"received: {name}={value!r}")
+    try:
+        return keras.optimizers.get({"class_name": value, "config": {"learning_rate": learning_rate}})
+    except ValueError:
+        raise ValueError(f"{name} must be a Keras optimizer name such as 'adam' or 'sgd'; "
+                         f"received: {name}={value!r}") from None
+
+
 def require_bundle(name, value):
     """Raise ``TypeError`` unless ``value`` has the three doors of a ``ModelBundle``."""
     if not all(hasattr(value, door) for door in ("model", "encoder", "head")):
@@ -87,7 +108,7 @@ def check_dataset(model, dataset):
     Traceback (most recent call last):
     ValueError: dataset images have shape (8, 8, 1) but the model expects (32, 32, 1) ...
     """
-    keras_model = getattr(model, "model", model)
+    keras_model = keras_model_of("model", model)
     expected = tuple(keras_model.input.shape[1:])
     spec = dataset.element_spec
     x_spec = spec[0] if isinstance(spec, tuple) else spec

@@ -14,8 +14,11 @@ def _positive_int(text):
 
 
 def _cmd_list(args):
-    from keras_recipes.catalog import RECIPES
+    from keras_recipes.catalog import RECIPES, markdown_table
 
+    if args.markdown:
+        print(markdown_table())
+        return 0
     for recipe in RECIPES:
         print(f"{recipe.diagram}\n    functions: {recipe.functions}\n    notebook:  {recipe.notebook}")
     return 0
@@ -65,6 +68,8 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True)
 
     p_list = sub.add_parser("list", help="list the recipes: diagram, functions, notebook")
+    p_list.add_argument("--markdown", action="store_true",
+                        help="print the README's diagram table (generated from the catalogue)")
     p_list.set_defaults(func=_cmd_list)
 
     p_demo = sub.add_parser(

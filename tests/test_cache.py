@@ -13,7 +13,7 @@ import tensorflow as tf
 
 from keras_recipes import ModelBundle
 from keras_recipes.cache import CorruptShardError, FeatureCache, encoder_fingerprint, train_head_on_cache
-from keras_recipes.cache.augment import copy_seed, seeded_augment
+from keras_recipes.augment import copy_seed, seeded_augment
 from keras_recipes.cache.fingerprint import augment_fingerprint
 from keras_recipes.cache.shards import read_array
 from keras_recipes.datasets import digits_arrays

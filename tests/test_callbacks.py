@@ -1,4 +1,4 @@
-"""Epoch-wise warmup and cosine-decay callbacks: the rates they set, logs, refusals."""
+"""The epoch-wise warmup callback: the rates it sets, logs, refusals; the no-warmup epoch-wise decay via Keras."""
 
 import csv
 import math
@@ -7,7 +7,8 @@ import keras
 import numpy as np
 import pytest
 
-from keras_recipes.callbacks import LearningRateCosineDecay, LearningRateWarmup
+from keras_recipes import schedules
+from keras_recipes.callbacks import LearningRateWarmup
 
 
 class RateProbe(keras.callbacks.Callback):
@@ -82,17 +83,18 @@ def test_learning_rate_reaches_csv_logs(tmp_path):
     np.testing.assert_allclose([float(r["learning_rate"]) for r in rows], [0.1, 0.2, 0.3], rtol=1e-6)
 
 
-def test_cosine_decay_callback_matches_formula():
+def test_epoch_wise_cosine_without_warmup_is_keras_scheduler_plus_cosine_decay():
+    """The schedules docstring's "which one when" row for a per-epoch decay without warmup."""
     x, y = data()
-    history = tiny_model().fit(
-        x, y, epochs=6, verbose=0, callbacks=[LearningRateCosineDecay(0.2, final_learning_rate=0.02)]
-    )
+    cosine = schedules.cosine_decay(0.2, 6, final_learning_rate=0.02)
+    scheduler = keras.callbacks.LearningRateScheduler(lambda epoch: float(cosine(epoch)))
+    history = tiny_model().fit(x, y, epochs=6, verbose=0, callbacks=[scheduler])
     expected = [0.02 + 0.5 * 0.18 * (1 + math.cos(math.pi * e / 6)) for e in range(6)]
     np.testing.assert_allclose(history.history["learning_rate"], expected, rtol=1e-5)
 
 
-@pytest.mark.parametrize("callback", [LearningRateWarmup(0.1, 2), LearningRateCosineDecay(0.1)])
-def test_refuses_an_optimizer_built_with_a_schedule(callback):
+def test_refuses_an_optimizer_built_with_a_schedule():
+    callback = LearningRateWarmup(0.1, 2)
     x, y = data()
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
     schedule = keras.optimizers.schedules.CosineDecay(0.1, 100)
@@ -139,15 +141,3 @@ def test_plot_history_draws_the_logged_rate_on_the_loss_panel():
     np.testing.assert_allclose(twin.lines[0].get_ydata(), [0.025, 0.05, 0.075, 0.1], rtol=1e-6)
     assert twin.get_yscale() == "linear"  # 0.025..0.1 is less than a decade
 
-
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
-        (dict(initial_learning_rate=0), "initial_learning_rate"),
-        (dict(initial_learning_rate=0.1, final_learning_rate=0.5), "final_learning_rate"),
-        (dict(initial_learning_rate=0.1, total_epochs=0), "total_epochs"),
-    ],
-)
-def test_cosine_decay_callback_bad_arguments(kwargs, message):
-    with pytest.raises((ValueError, TypeError), match=message):
-        LearningRateCosineDecay(**kwargs)

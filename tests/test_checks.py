@@ -4,7 +4,7 @@ import pytest
 
 from keras_recipes import zoo
 from keras_recipes.checks import keras_model_of, require_bundle
-from keras_recipes.lottery import lottery_init
+from keras_recipes.initialization.lottery import lottery_init
 
 
 def test_keras_model_of_unwraps_bundles_and_refuses_the_rest():
@@ -28,3 +28,29 @@ def test_a_builder_returning_no_model_is_named_in_the_error():
     data = tf.data.Dataset.from_tensor_slices(([[0.0]], [0])).batch(1)
     with pytest.raises(TypeError, match=r"the builder's result must be a ModelBundle .* received: dict"):
         lottery_init(lambda: {"not": "a model"}, data, draws=1, verbose=0)
+
+
+def test_fresh_optimizer_is_new_each_time_and_names_a_bad_argument():
+    from keras_recipes.checks import fresh_optimizer
+
+    first, second = fresh_optimizer("optimizer", "sgd", 0.1), fresh_optimizer("optimizer", "sgd", 0.1)
+    assert first is not second and type(first).__name__ == "SGD"
+    assert float(first.learning_rate) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="optimizer must be a Keras optimizer name.*'nope'"):
+        fresh_optimizer("optimizer", "nope", 0.1)
+    with pytest.raises(TypeError, match="received: optimizer=3"):
+        fresh_optimizer("optimizer", 3, 0.1)
+
+
+def test_walk_layers_flattens_nested_models_in_build_order():
+    import keras
+
+    from keras_recipes.bundle import walk_layers
+
+    bundle = zoo.vgg(input_shape=(8, 8, 1), num_classes=3, width=4, depth=(1,))
+    leaves = [layer.name for layer in walk_layers(bundle.model) if layer.weights]
+    assert leaves == [layer.name for layer in walk_layers(bundle.encoder) if layer.weights] + [
+        layer.name for layer in walk_layers(bundle.head) if layer.weights]
+    with_containers = [layer.name for layer in walk_layers(bundle.model, containers=True)]
+    assert with_containers.index("encoder") < with_containers.index(leaves[0])
+    assert not any(isinstance(layer, keras.Model) for layer in walk_layers(bundle.model))

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from keras_recipes.cli import build_parser
-from keras_recipes.transfer.compare import METHODS, compare_transfer, format_table, summarize
+from keras_recipes.demo.compare import METHODS, compare_transfer, format_table, summarize
 
 
 def test_summary_is_the_mean_and_std_over_seeds():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from keras_recipes.datasets import load_digits
-from keras_recipes.lottery import lottery_init
+from keras_recipes.initialization.lottery import lottery_init
 from keras_recipes.tasks import Classifier
 from keras_recipes.zoo import vgg
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from keras_recipes import datasets
-from keras_recipes.lr_finder import find_learning_rate
+from keras_recipes.diagnostics.lr_finder import find_learning_rate
 
 
 def test_sweep_is_geometric_and_suggestion_is_below_the_stability_limit():
@@ -83,3 +83,17 @@ def test_uncompiled_model_is_refused():
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="compiled"):
         find_learning_rate(model, (np.zeros((4, 2)), np.zeros(4)), verbose=0)
+
+
+def test_reading_a_known_curve_gives_its_minimum_a_tenth_of_it_and_the_steepest_drop():
+    from keras_recipes.diagnostics.lr_finder import _read_sweep, sweep_rates
+
+    rates = sweep_rates(1e-4, 1.0, 9)                     # one point per half decade
+    np.testing.assert_allclose(rates, 10.0 ** np.arange(-4, 0.5, 0.5))
+    smooth = np.array([2.0, 1.99, 1.9, 1.2, 1.0, 0.9, 1.5, np.inf, np.nan])
+    sweep = _read_sweep(rates, smooth, smooth, True, 1e-4)
+    assert sweep.min_loss_learning_rate == pytest.approx(rates[5])
+    assert sweep.suggested_learning_rate == pytest.approx(rates[5] / 10)
+    assert sweep.steepest_learning_rate == pytest.approx(rates[3])  # 1.9 -> 1.2 -> 1.0 falls fastest
+    with pytest.raises(ValueError, match="lower min_learning_rate"):
+        _read_sweep(rates[:3], smooth[:3], smooth[:3] * np.nan, True, 1e-4)

@@ -36,11 +36,21 @@ def test_list_prints_every_recipe(capsys):
         assert recipe.notebook in out
 
 
-def test_catalogue_notebooks_exist_and_readme_lists_them():
-    readme = (ROOT / "README.md").read_text()
+def test_catalogue_notebooks_exist_and_readme_table_is_the_catalogue(capsys):
+    """Every column of the README's diagram table comes from catalog.py, row for row."""
+    from keras_recipes.catalog import markdown_table
+
     for recipe in RECIPES:
         assert (ROOT / recipe.notebook).exists(), recipe.notebook
-        assert recipe.notebook in readme, f"README diagram table lacks {recipe.notebook}"
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("| diagram | functions | notebook |")
+    lines = readme[start:].split("\n")
+    table = "\n".join(lines[:next(i for i, line in enumerate(lines) if not line.startswith("|"))])
+    assert table == markdown_table(), (
+        "README's diagram table differs from keras_recipes/catalog.py: replace it with the "
+        "output of `keras-recipes list --markdown`")
+    assert main(["list", "--markdown"]) == 0
+    assert capsys.readouterr().out.strip() == markdown_table()
 
 
 def test_readme_gives_the_two_commands_that_ci_runs():

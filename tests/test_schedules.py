@@ -127,6 +127,17 @@ def test_warmup_is_continuous_at_the_boundary(mode):
     assert just_before == pytest.approx(at, rel=1e-3)
 
 
+def test_cosine_decay_with_warmup_steps_ramps_then_follows_the_cosine():
+    lr, decay, warmup = 1e-3, 80, 20
+    schedule = schedules.cosine_decay(lr, decay, warmup_steps=warmup)
+    for step in (0, 5, 20, 40, 60, 99, 150):
+        if step < warmup:
+            expected = lr * step / warmup
+        else:
+            expected = 0.5 * lr * (1 + math.cos(math.pi * min(step - warmup, decay) / decay))
+        assert float(schedule(step)) == pytest.approx(expected, rel=1e-5, abs=1e-9), step
+
+
 def test_warmup_plus_cosine_agrees_with_keras_cosine_decay_warmup():
     ours = schedules.Warmup(schedules.cosine_decay(0.1, 900, final_learning_rate=0.001), 100, initial_learning_rate=0.0)
     keras_own = keras.optimizers.schedules.CosineDecay(0.0, 900, alpha=0.01, warmup_target=0.1, warmup_steps=100)
@@ -141,6 +152,7 @@ def test_warmup_plus_cosine_agrees_with_keras_cosine_decay_warmup():
         (lambda: schedules.Warmup(0.1, 5, mode="cubic"), "mode"),
         (lambda: schedules.Warmup(0.1, 5, mode="exponential"), "initial_learning_rate"),
         (lambda: schedules.cosine_decay(0.1, 10, final_learning_rate=0.2), "final_learning_rate"),
+        (lambda: schedules.cosine_decay(0.1, 10, warmup_steps=-1), "warmup_steps"),
         (lambda: schedules.OneCycle(0.1, 100, warmup_fraction=0), "warmup_fraction"),
         (lambda: schedules.TriangularCyclical(0.1, 0.01, 10), "max_learning_rate"),
         (lambda: schedules.InverseSqrtDecay(-1.0), "initial_learning_rate"),

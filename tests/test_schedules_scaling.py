@@ -3,7 +3,7 @@
 import pytest
 
 from keras_recipes.callbacks import LearningRateWarmup
-from keras_recipes.scaling import linear_scaling
+from keras_recipes.schedules.scaling import linear_scaling
 
 
 def test_scaling_up_multiplies_the_rate_and_warms_up_from_the_reference():

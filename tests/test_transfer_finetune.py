@@ -1,32 +1,20 @@
 """fine_tune: both steps, the warmup + cosine schedule, augmentation, argument checks."""
 
-import math
-
 import keras
 import numpy as np
 import pytest
 
+from keras_recipes.augment import augment_dataset, augmentation
 from keras_recipes.datasets import load_digits
 from keras_recipes.transfer import (
-    FineTuneHistories, augment_dataset, augmentation, backbone, fine_tune, train_top,
-    warmup_cosine,
+    FineTuneHistories, backbone, fine_tune, train_top,
 )
+from keras_recipes.schedules import cosine_decay
 
 
 @pytest.fixture(scope="module")
 def target():
     return load_digits(image_size=16, classes=(5, 6, 7, 8, 9), labelled_fraction=0.1, seed=0)
-
-
-def test_warmup_cosine_follows_its_formula():
-    lr, total, warmup = 1e-3, 100, 20
-    schedule = warmup_cosine(lr, total, warmup)
-    for step in (0, 5, 20, 40, 60, 99):
-        if step < warmup:
-            expected = lr * step / warmup
-        else:
-            expected = 0.5 * lr * (1 + math.cos(math.pi * (step - warmup) / (total - warmup)))
-        assert float(schedule(step)) == pytest.approx(expected, rel=1e-5, abs=1e-9), step
 
 
 def test_fine_tune_runs_both_steps_and_ends_on_the_schedule(target):
@@ -40,7 +28,7 @@ def test_fine_tune_runs_both_steps_and_ends_on_the_schedule(target):
     optimizer = bundle.model.optimizer
     steps = int(target.train.cardinality())
     assert int(optimizer.iterations) == 2 * steps
-    schedule = warmup_cosine(1e-4, 2 * steps, steps)
+    schedule = cosine_decay(1e-4, steps, warmup_steps=steps)  # 1 warmup epoch of 2
     assert float(optimizer.learning_rate) == pytest.approx(float(schedule(2 * steps)), abs=1e-12)
     assert {block for block in optimizer.multipliers.values()} >= {1.0, 0.5, 0.0625}
 

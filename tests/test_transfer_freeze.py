@@ -131,3 +131,14 @@ def test_freeze_recompiles_a_compiled_model(target):
     after = _values(base_layers(bundle))
     for name, value in before.items():
         np.testing.assert_array_equal(after[name], value, err_msg=name)
+
+
+def test_unrecompilable_model_error_names_the_real_parameter(monkeypatch):
+    from keras_recipes.transfer import recompile
+
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse")
+    monkeypatch.setattr(model, "get_compile_config", lambda: None)
+    with pytest.raises(ValueError, match="pass recompile_model=False"):
+        recompile(model)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from keras_recipes.datasets import load_digits
-from keras_recipes.warmup_initialization import warmup_init
+from keras_recipes.initialization.warmup_init import warmup_init
 from keras_recipes.zoo import vgg
 
 BUILDER = functools.partial(vgg, input_shape=(8, 8, 1), width=4, depth=(1,))

@@ -14,7 +14,7 @@ import keras
 import numpy as np
 
 from keras_recipes.cache import shards
-from keras_recipes.cache.augment import copy_seed
+from keras_recipes.augment import copy_seed
 from keras_recipes.cache.fingerprint import MODULUS, example_digests, multiset_digest
 
 # Test hook: seconds to sleep after each shard is saved, so a test can kill

@@ -164,7 +164,7 @@ class FeatureCache:
         Returns:
             ``CachedFeatures``; ``.dataset()`` gives the tf.data pipeline.
         """
-        from keras_recipes.cache.augment import seeded_augment
+        from keras_recipes.augment import seeded_augment
         from keras_recipes.cache.extract import extract_to, make_forward, pad_to_steady_batch
         from keras_recipes.cache.fingerprint import (
             augment_fingerprint, cache_key, dataset_fingerprint, encoder_fingerprint)
@@ -212,12 +212,6 @@ class FeatureCache:
             total_batches=cardinality if cardinality >= 0 else None,
             expected_content=None if data_version is not None else content, verbose=verbose)
         return CachedFeatures(path, manifest)
-
-    def dataset(self, encoder, dataset, *, batch_size=32, shuffle=True, **extract_kwargs):
-        """Shortcut: ``extract(encoder, dataset, ...).dataset(batch_size, shuffle=shuffle)``."""
-        seed = extract_kwargs.get("seed", 0)
-        return self.extract(encoder, dataset, batch_size=batch_size, **extract_kwargs).dataset(
-            batch_size, shuffle=shuffle, seed=seed)
 
     def info(self):
         """One dict per entry: key, encoder name, examples, copies, complete, bytes, path.

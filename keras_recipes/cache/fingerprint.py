@@ -24,10 +24,9 @@ def _sha(text):
 
 def _layer_names(model):
     """Names of every layer of ``model``, nested models included, in build order."""
-    names = [model.name]
-    for layer in getattr(model, "layers", ()):
-        names.extend(_layer_names(layer))
-    return names
+    from keras_recipes.bundle import walk_layers
+
+    return [model.name] + [layer.name for layer in walk_layers(model, containers=True)]
 
 
 def _rename(value, mapping):

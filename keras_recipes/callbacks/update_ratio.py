@@ -3,15 +3,12 @@
 import keras
 import numpy as np
 
+from keras_recipes.bundle import walk_layers
 from keras_recipes.checks import require_positive_number
 
 
 def _leaf_layers(model):
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            yield from _leaf_layers(layer)
-        elif layer.trainable_weights:
-            yield layer
+    return [layer for layer in walk_layers(model) if layer.trainable_weights]
 
 
 class UpdateRatioMonitor(keras.callbacks.Callback):

@@ -27,7 +27,9 @@ class LearningRateWarmup(SteppedLearningRate):
 
     If the optimizer was built with a ``LearningRateSchedule`` the callback
     raises ``TypeError`` at ``fit`` start instead of fighting the schedule
-    (use :class:`keras_recipes.schedules.Warmup` in that case).
+    (use :class:`keras_recipes.schedules.Warmup` in that case). Which warmup
+    to use when (per step, per epoch, in front of another schedule): the
+    table in ``keras_recipes.schedules``.
 
     ```python
     model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9), loss=..., metrics=...)

@@ -1,4 +1,7 @@
-"""Transfer learning (diagram A1): backbones by name, freeze / unfreeze, layer-wise rates, fine_tune.
+"""Transfer learning (theme folder, diagram A1): backbones by name, freeze / unfreeze, layer-wise rates, fine_tune.
+
+Augmentation lives one floor down (``keras_recipes.augment``); the demo's
+scratch-vs-transfer comparison lives in ``keras_recipes.demo``.
 
 ```python
 from keras_recipes.datasets import load_digits
@@ -10,14 +13,9 @@ histories = fine_tune(bundle, data.train, data.validation)
 """
 
 from keras_recipes.transfer.adapters import adapt_input
-from keras_recipes.transfer.augment import augment_dataset, augmentation
 from keras_recipes.transfer.backbones import APPLICATIONS, WeightsUnavailableError, backbone
-from keras_recipes.transfer.compare import (
-    METHODS, compare_transfer, format_table, plot_accuracy_vs_labels, plot_transfer_curves,
-    summarize, transfer_run,
-)
 from keras_recipes.transfer.finetune import (
-    FineTuneHistories, fine_tune, train_head, train_top, warmup_cosine,
+    FineTuneHistories, fine_tune, train_head, train_top,
 )
 from keras_recipes.transfer.freezing import (
     base_blocks, base_layers, block_name, freeze, recompile, unfreeze,
@@ -29,11 +27,9 @@ from keras_recipes.transfer.reference import (
 )
 
 __all__ = [
-    "APPLICATIONS", "ChecksumError", "METHODS", "compare_transfer", "format_table",
-    "plot_accuracy_vs_labels", "plot_transfer_curves", "summarize", "transfer_run", "FineTuneHistories", "ImagenetPreprocessing",
-    "LayerwiseOptimizer", "WeightsUnavailableError", "adapt_input", "augment_dataset",
-    "augmentation", "backbone", "base_blocks", "base_layers", "block_name", "fine_tune",
+    "APPLICATIONS", "ChecksumError", "FineTuneHistories", "ImagenetPreprocessing",
+    "LayerwiseOptimizer", "WeightsUnavailableError", "adapt_input", "backbone", "base_blocks",
+    "base_layers", "block_name", "fine_tune",
     "freeze", "layerwise_multipliers", "load_reference_backbone", "recompile",
     "reference_metadata", "train_head", "train_top", "unfreeze", "verify_backbone_file",
-    "warmup_cosine",
 ]

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import keras
 
+from keras_recipes.augment import augment_dataset
 from keras_recipes.checks import check_dataset, require_positive_int, require_positive_number
-from keras_recipes.transfer.augment import augment_dataset
+from keras_recipes.schedules import cosine_decay
 from keras_recipes.transfer.freezing import freeze, unfreeze
 from keras_recipes.transfer.layerwise import LayerwiseOptimizer, layerwise_multipliers
 
@@ -79,17 +80,6 @@ def train_head(bundle, train, validation=None, *, epochs=5, learning_rate=1e-3,
     return bundle.model.fit(train, validation_data=validation, epochs=epochs, verbose=verbose)
 
 
-def warmup_cosine(learning_rate, total_steps, warmup_steps):
-    """Linear warmup from 0 to ``learning_rate``, then cosine decay to 0.
-
-    Keras's own ``CosineDecay(warmup_target=, warmup_steps=)`` (diagram A3
-    warmup, seed 002 cosine ``a_t = 1/2 a_0 (1 + cos(t pi / T))``).
-    """
-    return keras.optimizers.schedules.CosineDecay(
-        initial_learning_rate=0.0, decay_steps=max(1, total_steps - warmup_steps),
-        warmup_target=learning_rate, warmup_steps=warmup_steps)
-
-
 def train_top(bundle, train, validation=None, *, epochs=10, learning_rate=1e-4,
               last=None, last_blocks=2, from_layer=None, layerwise_decay=None,
               warmup_epochs=1, augment=True, seed=None, loss=LOSS,
@@ -99,7 +89,7 @@ def train_top(bundle, train, validation=None, *, epochs=10, learning_rate=1e-4,
     Unfreezes ``last`` layers, ``last_blocks`` blocks or ``from_layer`` up
     (BatchNorm stays frozen, in inference mode), augments the training
     images (``augmentation``), and trains with Adam under warmup + cosine
-    (``warmup_cosine``). With ``layerwise_decay`` the base's blocks get
+    (``schedules.cosine_decay(warmup_steps=)``, Keras's ``CosineDecay``). With ``layerwise_decay`` the base's blocks get
     discriminative rates (``layerwise_multipliers``, ``LayerwiseOptimizer``).
 
     ```python
@@ -134,8 +124,9 @@ def train_top(bundle, train, validation=None, *, epochs=10, learning_rate=1e-4,
         last_blocks = None
     unfreeze(bundle, last=last, last_blocks=last_blocks, from_layer=from_layer,
              recompile_model=False)
-    optimizer = keras.optimizers.Adam(
-        warmup_cosine(learning_rate, steps * epochs, steps * warmup_epochs))
+    warmup_steps = steps * warmup_epochs
+    optimizer = keras.optimizers.Adam(cosine_decay(
+        learning_rate, max(1, steps * epochs - warmup_steps), warmup_steps=warmup_steps))
     if layerwise_decay is not None:
         optimizer = LayerwiseOptimizer(optimizer, layerwise_multipliers(bundle, layerwise_decay))
     bundle.model.compile(optimizer=optimizer, loss=loss, metrics=list(metrics))

@@ -13,6 +13,7 @@ import re
 
 import keras
 
+from keras_recipes.bundle import walk_layers
 from keras_recipes.checks import require_bundle, require_positive_int
 
 _BLOCK = re.compile(r"^(.*?block_?\d+[a-z]?)(?:_|$)")
@@ -34,15 +35,7 @@ def base_layers(bundle):
     ```
     """
     _, encoder = _bundle_parts(bundle)
-
-    def walk(layer):
-        if isinstance(layer, keras.Model):
-            for sub in layer.layers:
-                yield from walk(sub)
-        elif layer.weights:
-            yield layer
-
-    return list(walk(encoder))
+    return [layer for layer in walk_layers(encoder) if layer.weights]
 
 
 def block_name(layer_name):
@@ -87,8 +80,8 @@ def recompile(model):
     if config is None:
         raise ValueError(
             f"model {model.name!r} was compiled with objects Keras cannot serialize, so it "
-            "cannot be recompiled automatically; pass recompile=False and call "
-            "model.compile(...) yourself"
+            "cannot be recompiled automatically; pass recompile_model=False to freeze/unfreeze "
+            "and call model.compile(...) yourself"
         )
     model.compile_from_config(config)
     return model

@@ -130,7 +130,7 @@ def train_reference_backbone(out_dir=DATA_DIR, epochs=30, seed=0, verbose=2):
 
     from keras_recipes import zoo
     from keras_recipes.datasets import load_digits
-    from keras_recipes.transfer.augment import augment_dataset
+    from keras_recipes.augment import augment_dataset
 
     keras.utils.set_random_seed(seed)
     data = load_digits(image_size=IMAGE_SIZE, classes=SOURCE_CLASSES, seed=seed)

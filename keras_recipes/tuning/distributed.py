@@ -13,7 +13,7 @@ Two things in KerasTuner's own chief loop (``oracle_chief.start_server``)
 do not suit several rounds: it polls every 20 s once the last trials are
 out, and it never stops its gRPC server, so a second round could not reuse
 the port. ``serve_oracle`` is that loop with a short poll and a clean stop,
-built from KerasTuner's own servicer.
+built from KerasTuner's own servicer (private API, kept in ``_kt_private``).
 
 Run a chief and two workers on this machine (see ``launch_local``)::
 
@@ -58,22 +58,13 @@ def serve_oracle(tuner, poll_seconds=0.2):
 
     Called on the chief instead of ``tuner.search``.
     """
-    import grpc
-    from concurrent import futures
-
-    from keras_tuner.src import protos
-    from keras_tuner.src.distribute import oracle_chief
+    from keras_recipes.tuning._kt_private import chief_may_stop, oracle_server
 
     tuner.save()
     address = f"{os.environ[ORACLE_IP]}:{os.environ[ORACLE_PORT]}"
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
-    servicer = oracle_chief.OracleServicer(tuner.oracle)
-    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
-    if not server.add_insecure_port(address):
-        raise RuntimeError(f"the chief could not listen on {address}; is the port in use?")
-    server.start()
+    server, servicer = oracle_server(tuner.oracle, address)
     try:
-        while not (servicer.stop_triggered and oracle_chief.exit_chief(tuner.oracle)):
+        while not chief_may_stop(servicer, tuner.oracle):
             time.sleep(poll_seconds)
     finally:
         server.stop(grace=1).wait()

@@ -14,7 +14,7 @@ import inspect
 import keras
 import keras_tuner
 
-from keras_recipes.checks import keras_model_of
+from keras_recipes.checks import fresh_optimizer, keras_model_of
 from keras_recipes.bundle import ModelBundle
 from keras_recipes.tuning.space import check_space, from_hyperparameters
 
@@ -47,8 +47,8 @@ def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epo
     Returns:
         the ``History`` of ``fit``.
     """
-    model = getattr(bundle, "model", bundle)
-    opt = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
+    model = keras_model_of("bundle", bundle)
+    opt = fresh_optimizer("optimizer", optimizer, learning_rate)
     model.compile(optimizer=opt, loss=loss, metrics=list(metrics), run_eagerly=run_eagerly)
     return model.fit(*fit_args, epochs=epochs, **fit_kwargs)
 

@@ -7,6 +7,7 @@ of the top-k trials' values so it can be checked by hand.
 
 import math
 
+from keras_recipes.checks import require_positive_number
 from keras_recipes.tuning.space import Choice, Fixed, Float, Int, check_space
 
 
@@ -77,8 +78,7 @@ def narrow_space(space, top_values, *, margin=0.25):
             "top_values must be a non-empty list of {name: value} dicts; "
             f"received: top_values={top_values!r}"
         )
-    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not margin >= 0:
-        raise ValueError(f"margin must be a number >= 0; received: margin={margin!r}")
+    require_positive_number("margin", margin, allow_zero=True)
     return {
         name: _narrow_one(spec, [v[name] for v in top_values if name in v], margin)
         for name, spec in space.items()

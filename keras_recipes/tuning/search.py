@@ -15,7 +15,7 @@ import os
 import keras
 import keras_tuner
 
-from keras_recipes.checks import require_choice, require_positive_int
+from keras_recipes.checks import require_choice, require_positive_int, require_positive_number
 from keras_recipes.tuning import distributed
 from keras_recipes.tuning.narrowing import narrow_space
 from keras_recipes.tuning.project import Project
@@ -73,8 +73,7 @@ def _check_rounds(trials, top_k, margin):
             f"top_k must not exceed the trials of any round that is narrowed from; "
             f"received: top_k={top_k}, trials={trials}"
         )
-    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not margin >= 0:
-        raise ValueError(f"margin must be a number >= 0; received: margin={margin!r}")
+    require_positive_number("margin", margin, allow_zero=True)
     return trials, top_k
 
 

@@ -5,7 +5,8 @@ this known-good configuration first". ``WarmStartMixin`` adds that to any
 oracle by answering ``populate_space`` with the given configurations until
 each has been tried. Because KerasTuner records every tried configuration
 (``_tried_so_far``, saved with the oracle), a resumed search does not run a
-warm start twice.
+warm start twice. The private KerasTuner calls this needs live in
+``_kt_private``.
 """
 
 import json
@@ -14,6 +15,7 @@ import os
 import keras_tuner
 
 from keras_recipes.checks import require_choice
+from keras_recipes.tuning._kt_private import LazyTensorBoardMixin, already_tried
 
 
 class WarmStartMixin:
@@ -31,7 +33,7 @@ class WarmStartMixin:
         for config in self.warm_start:
             hps = self.hyperparameters.copy()
             hps.values.update(config)
-            if not self._duplicate(hps.values):
+            if not already_tried(self, hps.values):
                 return {"status": keras_tuner.engine.trial.TrialStatus.RUNNING,
                         "values": hps.values}
         return super().populate_space(trial_id)
@@ -63,7 +65,7 @@ def make_oracle(kind, *, objective, max_trials, hyperparameters, seed, warm_star
     )
 
 
-class GuidedTuner(keras_tuner.Tuner):
+class GuidedTuner(LazyTensorBoardMixin, keras_tuner.Tuner):
     """``keras_tuner.Tuner`` that also records which tuner (worker) ran each trial.
 
     KerasTuner already starts every trial from a clean Keras session
@@ -72,8 +74,9 @@ class GuidedTuner(keras_tuner.Tuner):
     ``trial_<id>/tuner_id.json`` so a distributed search shows how its trials
     were spread. It saves the project before the first trial, so a search
     killed during it resumes that trial. It also imports TensorBoard only when a ``TensorBoard``
-    callback is used: KerasTuner 1.4 imports it for every trial on the
-    TensorFlow backend, and TensorFlow >= 2.20 no longer installs it.
+    callback is used (``_kt_private.LazyTensorBoardMixin``): KerasTuner 1.4
+    imports it for every trial on the TensorFlow backend, and TensorFlow
+    >= 2.20 no longer installs it.
     """
 
     def on_search_begin(self):
@@ -82,10 +85,6 @@ class GuidedTuner(keras_tuner.Tuner):
         # a kill during a round's first trial would lose that trial's record.
         super().on_search_begin()
         self.save()
-
-    def _configure_tensorboard_dir(self, callbacks, trial, execution=0):
-        if any(type(c).__name__ == "TensorBoard" for c in callbacks):
-            super()._configure_tensorboard_dir(callbacks, trial, execution)
 
     def on_trial_begin(self, trial):
         super().on_trial_begin(trial)

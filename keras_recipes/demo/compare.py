@@ -51,8 +51,9 @@ def transfer_run(fraction, seed, epochs, verbose=0, validate=True):
     from keras_recipes import zoo
     from keras_recipes.datasets import load_digits
     from keras_recipes.tasks import Classifier
-    from keras_recipes.transfer.augment import augment_dataset
-    from keras_recipes.transfer.finetune import train_head, train_top, warmup_cosine
+    from keras_recipes.augment import augment_dataset
+    from keras_recipes.schedules import cosine_decay
+    from keras_recipes.transfer.finetune import train_head, train_top
     from keras_recipes.transfer.reference import ARCHITECTURE, load_reference_backbone
 
     fit_verbose = 2 if verbose >= 2 else 0
@@ -66,7 +67,9 @@ def transfer_run(fraction, seed, epochs, verbose=0, validate=True):
     keras.utils.set_random_seed(seed)
     scratch = zoo.resnet(input_shape=data.input_shape, num_classes=data.num_classes,
                          **ARCHITECTURE)
-    schedule = warmup_cosine(SCRATCH_LEARNING_RATE, 2 * epochs * steps, steps if epochs > 1 else 0)
+    warmup_steps = steps if epochs > 1 else 0
+    schedule = cosine_decay(SCRATCH_LEARNING_RATE, max(1, 2 * epochs * steps - warmup_steps),
+                            warmup_steps=warmup_steps)
     scratch.model.compile(optimizer=keras.optimizers.Adam(schedule),
                           loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     history = scratch.model.fit(augment_dataset(train, seed=seed),
@@ -126,7 +129,7 @@ def compare_transfer(fractions=(0.05, 0.2, 1.0), seeds=(0, 1, 2), epochs=8, verb
     (runs go seed by seed within each fraction).
 
     ```python
-    from keras_recipes.transfer import compare_transfer, format_table
+    from keras_recipes.demo import compare_transfer, format_table
     result = compare_transfer(fractions=(0.05, 1.0), seeds=(0, 1, 2), epochs=8)
     print(format_table(result["summary"]))
     ```

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 import keras
 
-from keras_recipes.checks import keras_model_of, require_positive_int, require_positive_number
+from keras_recipes.checks import (
+    fresh_optimizer, keras_model_of, require_positive_int, require_positive_number,
+)
 from keras_recipes.plots import save_figure
 
 
@@ -82,7 +84,7 @@ def lottery_init(builder, data, *, draws=8, steps=10, learning_rate=1e-4, optimi
     ```python
     import functools
     from keras_recipes import datasets, vgg
-    from keras_recipes.lottery import lottery_init
+    from keras_recipes.initialization.lottery import lottery_init
     splits = datasets.load_digits(image_size=8)
     result = lottery_init(functools.partial(vgg, input_shape=(8, 8, 1), width=8, depth=(1,)),
                           splits.train, draws=6, steps=5)
@@ -121,7 +123,7 @@ def lottery_init(builder, data, *, draws=8, steps=10, learning_rate=1e-4, optimi
         keras.utils.set_random_seed(seed + i)
         built = builder()
         model = keras_model_of("the builder's result", built)
-        optim = keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}})
+        optim = fresh_optimizer("optimizer", optimizer, learning_rate)
         model.compile(optimizer=optim, loss=loss)
         model.fit(batches, epochs=1, shuffle=False, verbose=0)
         value = float(model.evaluate(batches, verbose=0))

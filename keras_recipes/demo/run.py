@@ -53,7 +53,7 @@ def run_demo(out="demo-out", epochs=None, fractions=None, seeds=None, verbose=1)
     """
     import keras
 
-    from keras_recipes.transfer.compare import (
+    from keras_recipes.demo.compare import (
         compare_transfer, format_table, plot_accuracy_vs_labels, plot_transfer_curves,
     )
     from keras_recipes.transfer.reference import load_reference_backbone, reference_metadata

@@ -6,12 +6,12 @@ rate up after each epoch until it reaches the initial training rate, then
 trains on. The stepping is ``keras_recipes.callbacks.LearningRateWarmup``
 (``per="epoch"``); this module is the recipe around it: compile, warm up,
 train, in one call that returns the ``History`` (with the rate logged).
+The other warmups (per step, in front of any schedule) and when to use
+which: the table in ``keras_recipes.schedules``.
 """
 
-import keras
-
 from keras_recipes.callbacks import LearningRateWarmup
-from keras_recipes.checks import keras_model_of, require_positive_int
+from keras_recipes.checks import fresh_optimizer, keras_model_of, require_positive_int
 
 
 def warmup_init(model, data, *, target_learning_rate, warmup_epochs, epochs=None,
@@ -30,7 +30,7 @@ def warmup_init(model, data, *, target_learning_rate, warmup_epochs, epochs=None
 
     ```python
     from keras_recipes import datasets, vgg
-    from keras_recipes.warmup_initialization import warmup_init
+    from keras_recipes.initialization.warmup_init import warmup_init
     splits = datasets.load_digits(image_size=8)
     bundle = vgg(input_shape=(8, 8, 1), width=8, depth=(1,))
     history = warmup_init(bundle, splits.train, target_learning_rate=0.1, warmup_epochs=3,
@@ -66,8 +66,7 @@ def warmup_init(model, data, *, target_learning_rate, warmup_epochs, epochs=None
     warmup = LearningRateWarmup(target_learning_rate, warmup_epochs,
                                 start_learning_rate=start_learning_rate, per="epoch",
                                 decay=decay, total_epochs=epochs)
-    opt = keras.optimizers.get({"class_name": optimizer,
-                                "config": {"learning_rate": warmup.target_learning_rate}})
+    opt = fresh_optimizer("optimizer", optimizer, warmup.target_learning_rate)
     keras_model.compile(optimizer=opt, loss=loss, metrics=list(metrics))
     return keras_model.fit(data, epochs=epochs, validation_data=validation_data,
                            callbacks=[warmup, *callbacks], verbose=verbose)

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 
 from keras_recipes.checks import require_positive_int, require_positive_number, require_rate
-from keras_recipes.trial import iter_batches, trial_copy
+from keras_recipes.diagnostics.trial import iter_batches, trial_copy
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,10 @@ def find_learning_rate(
     the loss; the sweep stops early once the smoothed loss exceeds
     ``divergence_factor`` times its best. The suggestion is a tenth of the
     rate at the smoothed minimum; the steepest-descent rate is reported too.
-    Keras has no LR finder.
+    Keras has no LR finder. The steps, each a function below: check the
+    arguments, ``sweep_rates``, ``_sweep`` (train and smooth), ``_read_sweep``.
 
-    The sweep runs on a clone (:func:`keras_recipes.trial.trial_copy`) with a
+    The sweep runs on a clone (:func:`keras_recipes.diagnostics.trial.trial_copy`) with a
     fresh optimizer of the same class and settings: the model's weights and
     its optimizer state are exactly as before (bitwise; tested).
 
@@ -91,6 +92,17 @@ def find_learning_rate(
     Returns:
         a :class:`LearningRateSweep`.
     """
+    low, high, steps, beta, factor = _check_sweep_arguments(
+        min_learning_rate, max_learning_rate, steps, smoothing, divergence_factor)
+    probe = trial_copy(model, loss=loss, learning_rate=low)
+    rates = sweep_rates(low, high, steps)
+    batches = iter_batches(data, steps, batch_size=batch_size)
+    taken, raw, smooth, diverged = _sweep(probe, rates, batches, beta, factor, verbose)
+    return _read_sweep(taken, raw, smooth, diverged, min_learning_rate)
+
+
+def _check_sweep_arguments(min_learning_rate, max_learning_rate, steps, smoothing, divergence_factor):
+    """Step 0: every argument checked at the door, by name."""
     low = require_positive_number("min_learning_rate", min_learning_rate)
     high = require_positive_number("max_learning_rate", max_learning_rate)
     if high <= low:
@@ -105,13 +117,26 @@ def find_learning_rate(
     factor = require_positive_number("divergence_factor", divergence_factor)
     if factor <= 1:
         raise ValueError(f"divergence_factor must be > 1; received: divergence_factor={divergence_factor!r}")
+    return low, high, steps, beta, factor
 
-    probe = trial_copy(model, loss=loss, learning_rate=low)
-    rates = low * (high / low) ** (np.arange(steps) / (steps - 1))
-    progbar = keras.utils.Progbar(steps, verbose=verbose, stateful_metrics=["lr", "loss"])
+
+def sweep_rates(low, high, steps):
+    """Step 1: the rates of the sweep, ``low * (high / low) ** (i / (steps - 1))``.
+
+    >>> [round(float(r), 6) for r in sweep_rates(1e-3, 1e-1, 3)]
+    [0.001, 0.01, 0.1]
+    """
+    return low * (high / low) ** (np.arange(steps) / (steps - 1))
+
+
+def _sweep(probe, rates, batches, beta, factor, verbose):
+    """Step 2: one batch per rate on the probe; bias-corrected EMA of the loss; stop on divergence.
+
+    Returns ``(rates taken, raw losses, smoothed losses, diverged)`` as arrays and a bool.
+    """
+    progbar = keras.utils.Progbar(len(rates), verbose=verbose, stateful_metrics=["lr", "loss"])
     taken, raw, smooth = [], [], []
     average, best, diverged = 0.0, math.inf, False
-    batches = iter_batches(data, steps, batch_size=batch_size)
     for i, (rate, (x, y)) in enumerate(zip(rates, batches)):
         probe.optimizer.learning_rate = float(rate)
         value = float(probe.train_on_batch(x, y, return_dict=True)["loss"])
@@ -125,7 +150,26 @@ def find_learning_rate(
         best = min(best, smoothed)
     if verbose and diverged:
         print(f"\nLR finder: loss diverged at learning rate {taken[-1]:.3g}; stopped.")
-    taken, raw, smooth = np.array(taken), np.array(raw), np.array(smooth)
+    return np.array(taken), np.array(raw), np.array(smooth), diverged
+
+
+def _steepest_rate(rates, smooth, lowest):
+    """The rate where the smoothed loss falls fastest (per decade), before its minimum.
+
+    The first tenth of the sweep is skipped (its EMA is still settling); with
+    fewer than 3 points before the minimum, the loss never fell, and the
+    minimum's rate is returned.
+    """
+    start = min(max(1, len(smooth) // 10), max(lowest - 2, 0))
+    segment = slice(start, lowest + 1)
+    if lowest + 1 - start < 3:
+        return rates[lowest]
+    slopes = np.gradient(smooth[segment], np.log10(rates[segment]))
+    return rates[segment][int(np.argmin(slopes))]
+
+
+def _read_sweep(taken, raw, smooth, diverged, min_learning_rate):
+    """Step 3: read the curve: minimum, a tenth of it (the suggestion), steepest descent."""
     finite = np.isfinite(smooth)
     usable = smooth[finite]
     if len(usable) < 3:
@@ -135,18 +179,12 @@ def find_learning_rate(
         )
     rates_ok = taken[finite]
     lowest = int(np.argmin(usable))
-    start = min(max(1, len(usable) // 10), max(lowest - 2, 0))
-    segment = slice(start, lowest + 1)
-    if lowest + 1 - start >= 3:
-        steepest = rates_ok[segment][int(np.argmin(np.gradient(usable[segment], np.log10(rates_ok[segment]))))]
-    else:  # the loss never fell: the first rates are the best we saw
-        steepest = rates_ok[lowest]
     return LearningRateSweep(
         learning_rates=taken,
         losses=raw,
         smoothed_losses=smooth,
         suggested_learning_rate=float(rates_ok[lowest] / 10),
         min_loss_learning_rate=float(rates_ok[lowest]),
-        steepest_learning_rate=float(steepest),
+        steepest_learning_rate=float(_steepest_rate(rates_ok, usable, lowest)),
         diverged=diverged,
     )
