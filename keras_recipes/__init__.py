@@ -38,6 +38,7 @@ _LAZY = {
     "linear_scaling": "keras_recipes.schedules.scaling",
     "plot_schedule": "keras_recipes.plots",
     "plot_history": "keras_recipes.plots",
+    "plot_bundle": "keras_recipes.plots",
     "datasets": "keras_recipes.datasets",
     "fast_mode": "keras_recipes.settings",
     "load_bundle": "keras_recipes.saving",
@@ -64,7 +65,9 @@ def __getattr__(name):
     if module_name is None:
         raise AttributeError(f"module 'keras_recipes' has no attribute {name!r}")
     module = importlib.import_module(module_name)
-    value = module if module_name.endswith("." + name) else getattr(module, name)
+    # a folder exported whole ("schedules") is the module; a function named like its module
+    # ("warmup_init" in initialization/warmup_init.py) is the function
+    value = module if module_name == f"{__name__}.{name}" else getattr(module, name)
     globals()[name] = value
     return value
 

@@ -133,6 +133,15 @@ class ModelBundle:
         outputs = head(encoder(inputs))
         return ModelBundle(keras.Model(inputs, outputs, name=name), encoder, head)
 
+    def plot(self, path=None, title=None):
+        """Draw this bundle as the lecture does: stem, learner groups, bottleneck, task, three doors.
+
+        Same as ``keras_recipes.plots.plot_bundle(self, path, title)``; returns the Figure.
+        """
+        from keras_recipes.plots import plot_bundle
+
+        return plot_bundle(self, path=path, title=title)
+
     @property
     def bottleneck_shape(self):
         """Shape of one bottleneck feature (without the batch axis)."""

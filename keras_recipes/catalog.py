@@ -17,57 +17,60 @@ class Recipe:
 
 RECIPES = (
     Recipe(
-        "A1 Transfer Learning: stem -> learner -> bottleneck -> task, three doors",
-        "keras_recipes.ModelBundle, zoo.vgg / zoo.resnet / zoo.mobilenet_v2, tasks.Classifier / Regressor",
+        "Transfer Learning: one network, three doors (stem -> learner -> bottleneck -> task) [A1]",
+        "keras_recipes.ModelBundle (.plot), zoo.vgg / zoo.resnet / zoo.mobilenet_v2, tasks.Classifier / Regressor, "
+        "plots.plot_bundle",
         "notebooks/00_model_bundles.ipynb",
     ),
     Recipe(
-        "A1 Transfer Learning: pretrained backbone, freeze, new task, fine-tune (seeds 001-003), decision table",
-        "transfer.backbone / load_reference_backbone, transfer.freeze / unfreeze, "
-        "transfer.fine_tune (train_head, train_top), transfer.LayerwiseOptimizer",
-        "notebooks/01_transfer_learning.ipynb",
-    ),
-    Recipe(
-        "Seed 004 warmup and the linear scaling rule: step the rate up each epoch or batch, then decay",
-        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, "
-        "schedules.cosine_decay(warmup_steps=), schedules.linear_scaling",
-        "notebooks/02_learning_rate_schedules.ipynb",
-    ),
-    Recipe(
-        "Seed 002/004 learning-rate schedules: step, cosine, linear, inverse sqrt, constant, restarts, one-cycle, cyclical",
-        "schedules.* (LearningRateSchedule), plots.plot_schedule",
-        "notebooks/02_learning_rate_schedules.ipynb",
-    ),
-    Recipe(
-        "Seed 002 snapshot ensembles and Polyak averaging",
-        "callbacks.SnapshotEnsemble + average_predictions; optimizer use_ema=True + keras.callbacks.SwapEMAWeights",
-        "notebooks/02_learning_rate_schedules.ipynb",
-    ),
-    Recipe(
-        "Seed 002 tuning recipe steps 1-3: initial loss ~ log C, overfit a small sample, LR finder, update/weight ratio",
-        "diagnostics.check_initial_loss, diagnostics.overfit_small_sample, diagnostics.find_learning_rate, callbacks.UpdateRatioMonitor",
-        "notebooks/02_learning_rate_schedules.ipynb",
-    ),
-    Recipe(
-        "Bottleneck features (seeds 001/003): input -> bottleneck once, train the task on saved features",
+        "Transfer Learning: bottleneck caching, frozen layers computed once, the task trained on saved features",
         "cache.FeatureCache (extract / info / clear; CachedFeatures.dataset), cache.train_head_on_cache, "
         "keras-recipes cache info / clear",
-        "notebooks/03_bottleneck_caching.ipynb",
+        "notebooks/01_bottleneck_caching.ipynb",
     ),
     Recipe(
-        "A8 Automatic (Guided) Hyperparameter Tuning: random/Bayesian round, then narrowed rounds (beam)",
+        "Transfer Learning: freeze, new task on cached bottleneck features, unfreeze the top, fine-tune [A1]",
+        "transfer.backbone / load_reference_backbone, transfer.freeze / unfreeze, "
+        "transfer.fine_tune (train_head with cache_dir=, train_top), transfer.LayerwiseOptimizer",
+        "notebooks/02_transfer_learning.ipynb",
+    ),
+    Recipe(
+        "Training Neural Networks II: learning-rate schedules (step, cosine, linear, inverse sqrt, constant, "
+        "restarts, one-cycle, cyclical)",
+        "schedules.* (LearningRateSchedule), plots.plot_schedule",
+        "notebooks/03_learning_rate_schedules.ipynb",
+    ),
+    Recipe(
+        "Training: warmup and the linear scaling rule (step the rate up each epoch or batch, then decay)",
+        "callbacks.LearningRateWarmup (per epoch or batch, cosine hand-over), schedules.Warmup, "
+        "schedules.cosine_decay(warmup_steps=), schedules.linear_scaling",
+        "notebooks/03_learning_rate_schedules.ipynb",
+    ),
+    Recipe(
+        "Training Neural Networks II: snapshot ensembles and Polyak averaging",
+        "callbacks.SnapshotEnsemble + average_predictions; optimizer use_ema=True + keras.callbacks.SwapEMAWeights",
+        "notebooks/03_learning_rate_schedules.ipynb",
+    ),
+    Recipe(
+        "Training Neural Networks II: initial loss ~ log C, overfit a small sample, LR finder, update/weight ratio",
+        "diagnostics.check_initial_loss, diagnostics.overfit_small_sample, diagnostics.find_learning_rate, "
+        "callbacks.UpdateRatioMonitor",
+        "notebooks/03_learning_rate_schedules.ipynb",
+    ),
+    Recipe(
+        "Automatic (Guided) Hyperparameter Tuning: random/Bayesian round, then narrowed rounds (beam) [A8]",
         "tuning.guided_search, tuning.BundleHyperModel, tuning.Int/Float/Choice/Fixed, tuning.narrow_space, "
         "tuning.distributed (KerasTuner chief/workers)",
         "notebooks/04_guided_hyperparameter_search.ipynb",
     ),
     Recipe(
-        "A2 Weight Initialization (Lottery): N draws, brief tiny-rate pre-training, lowest loss wins",
+        "Weight Initialization (Lottery): N draws, brief tiny-rate pre-training, lowest loss wins [A2]",
         "initialization.lottery_init (table + plot of the draws, NaN draws dropped)",
         "notebooks/05_weight_initialization.ipynb",
     ),
     Recipe(
-        "A3 Weight Initialization (Warmup): one draw, rate stepped up each epoch, then train",
-        "initialization.warmup_init (on callbacks.LearningRateWarmup, see notebook 02)",
+        "Weight Initialization (Warmup): one draw, rate stepped up each epoch, then train [A3]",
+        "initialization.warmup_init (on callbacks.LearningRateWarmup, see notebook 03)",
         "notebooks/05_weight_initialization.ipynb",
     ),
     Recipe(

@@ -1,4 +1,4 @@
-"""The ``keras-recipes`` command line: ``list`` the recipes, run the ``demo``, ``cache info|clear``."""
+"""The ``keras-recipes`` command line: ``list``, ``demo``, ``cache info|clear``, ``lab student``, ``notebooks execute|check``."""
 
 import argparse
 import os
@@ -60,6 +60,55 @@ def _cmd_cache(args):
     return 0
 
 
+def _notebook_paths(names):
+    import pathlib
+
+    from keras_recipes.labs.execute import package_root
+
+    if names:
+        return [pathlib.Path(n) for n in names]
+    folder = package_root() / "notebooks"
+    paths = sorted(folder.glob("*.ipynb"))
+    if not paths:
+        raise SystemExit(f"no notebooks given and none found in {folder}")
+    return paths
+
+
+def _cmd_lab(args):
+    if args.action == "student":
+        from keras_recipes.labs.notebook import write_student_version
+
+        for name in args.notebooks:
+            print(f"wrote {write_student_version(name, args.out)}")
+        return 0
+    from keras_recipes.labs.execute import grade_notebook
+
+    for name in args.notebooks:
+        print(grade_notebook(name, fast=not args.full).table())
+    return 0
+
+
+def _cmd_notebooks(args):
+    from keras_recipes.labs.execute import execute_notebooks, stamp_problems
+
+    paths = _notebook_paths(args.notebooks)
+    if args.action == "execute":
+        reports = execute_notebooks(paths, fast=args.fast, timeout=args.timeout)
+        return 0 if all(r.ok for r in reports) else 1
+    import nbformat
+
+    stale = 0
+    for path in paths:
+        problems = stamp_problems(path)
+        stale += bool(problems)
+        stamp = nbformat.read(path, as_version=4).metadata.get("keras_recipes", {}).get("execution", {})
+        mode = "fast-mode outputs" if stamp.get("fast") else "full-run outputs"
+        print(f"{path}: {'ok, ' + mode if not problems else 'STALE'}")
+        for problem in problems:
+            print(f"    - {problem}")
+    return 1 if stale else 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-recipes",
@@ -95,6 +144,30 @@ def build_parser():
                               "~/.cache/keras_recipes/bottlenecks)")
     p_cache.add_argument("--key", default=None, help="clear only the entry whose key starts so")
     p_cache.set_defaults(func=_cmd_cache)
+
+    p_lab = sub.add_parser("lab", help="lab notebooks for a course: make student versions, grade submissions")
+    lab_sub = p_lab.add_subparsers(dest="action", required=True)
+    p_student = lab_sub.add_parser("student", help="cut the solutions out (answers left None, checks kept)")
+    p_student.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    p_student.add_argument("--out", required=True, help="folder for the student versions")
+    p_grade = lab_sub.add_parser("grade", help="run submissions (fast mode) and score their check cells; "
+                                               "no nbgrader needed")
+    p_grade.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    p_grade.add_argument("--full", action="store_true", help="run in full mode, not fast")
+    p_lab.set_defaults(func=_cmd_lab)
+
+    p_nb = sub.add_parser("notebooks", help="run notebooks for real with a stamp, or say which are stale")
+    nb_sub = p_nb.add_subparsers(dest="action", required=True)
+    p_exec = nb_sub.add_parser("execute", help="run notebooks top to bottom, keep outputs, stamp code and "
+                                               "package hashes (full run unless --fast)")
+    p_check = nb_sub.add_parser("check", help="say which committed notebooks are stale, and why")
+    for p in (p_exec, p_check):
+        p.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                       help="default: every notebooks/*.ipynb of this checkout")
+    p_exec.add_argument("--fast", action="store_true", help="run with KERAS_RECIPES_FAST=1 (default: full run)")
+    p_exec.add_argument("--timeout", type=_positive_int, default=1800,
+                        help="seconds allowed per cell (default: 1800)")
+    p_nb.set_defaults(func=_cmd_notebooks)
     return parser
 
 

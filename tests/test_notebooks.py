@@ -1,39 +1,119 @@
-"""Every notebook runs top to bottom in a real Jupyter kernel, in fast mode."""
+"""Every notebook runs top to bottom in a real Jupyter kernel, in fast mode, and is a lab.
+
+Also: the committed outputs are fresh (their stamp matches the code cells and
+the package modules they ran against), and every student version hides its
+solutions and stops at its first exercise with the checker's message.
+"""
 
 import os
 import pathlib
 
 import pytest
 
-NOTEBOOKS = sorted((pathlib.Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+ROOT = pathlib.Path(__file__).parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+IDS = [p.name for p in NOTEBOOKS]
+
+
+def _kernel(tmp_path, monkeypatch):
+    from jupyter_client import KernelManager
+
+    monkeypatch.setenv("KERAS_RECIPES_FAST", "1")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    # Unix-socket transport: the kernel works even where loopback TCP is down
+    # (e.g. a sandbox with networking cut off, as the offline checks run).
+    return KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
+
+
+def _is_check(cell):
+    return cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade", False)
 
 
 def test_there_are_notebooks():
     assert NOTEBOOKS, "notebooks/ holds no .ipynb files"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_notebook_executes(path, monkeypatch, tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    root = str(path.parents[1])
-    monkeypatch.setenv("KERAS_RECIPES_FAST", "1")
-    monkeypatch.setenv("PYTHONPATH", root + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    from jupyter_client import KernelManager
+    from keras_recipes.labs.execute import output_problems, run_client
 
     notebook = nbformat.read(path, as_version=4)
-    # Unix-socket transport: the kernel works even where loopback TCP is down
-    # (e.g. a sandbox with networking cut off, as the offline checks run).
-    manager = KernelManager(kernel_name="python3", transport="ipc",
-                            ip=str(tmp_path / "kernel"))
     client = nbclient.NotebookClient(
-        notebook, km=manager, timeout=300, startup_timeout=120,
+        notebook, km=_kernel(tmp_path, monkeypatch), timeout=300, startup_timeout=120,
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute()
-    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.get("output_type") == "error"]
-    # a figure shown as "<Figure ...>" text instead of a picture lacks %matplotlib inline
-    unrendered = [o for o in outputs if str(o.get("data", {}).get("text/plain", "")).startswith("<Figure")
-                  and "image/png" not in o.get("data", {})]
-    assert not unrendered, "a figure was returned but not drawn: add %matplotlib inline"
+    run_client(client)
+    # no error, no stderr (TensorFlow notices, foreign warnings), every figure drawn
+    assert output_problems(notebook) == []
+    for cell in filter(_is_check, notebook.cells):   # the solutions pass every check
+        printed = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")
+        assert "Correct:" in printed, (cell.metadata["nbgrader"]["grade_id"], printed)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_outputs_are_fresh(path):
+    """Outputs committed, none an error or stderr, stamp matches cells and package source.
+
+    Stale after a change to the notebook or to a module it imports: rerun
+    ``keras-recipes notebooks execute NOTEBOOK`` (full run) and commit.
+    """
+    nbformat = pytest.importorskip("nbformat")
+    from keras_recipes.labs.execute import MAX_BYTES, stamp_problems
+
+    assert stamp_problems(path) == []
+    assert path.stat().st_size < MAX_BYTES
+    stamp = nbformat.read(path, as_version=4).metadata["keras_recipes"]["execution"]
+    assert stamp["fast"] is False, "committed outputs come from a full run (no --fast)"
+
+
+def test_every_notebook_is_a_lab_in_the_house_format():
+    nbformat = pytest.importorskip("nbformat")
+    for path in NOTEBOOKS:
+        notebook = nbformat.read(path, as_version=4)
+        cells = notebook.cells
+        assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# "), path.name
+        first_code = next(c for c in cells if c.cell_type == "code").source
+        assert first_code.startswith("from keras_recipes import labs; labs.quiet()"), path.name
+        checks = [c for c in cells if _is_check(c)]
+        assert len(checks) >= 3, f"{path.name} has {len(checks)} exercises; a lab has at least 3"
+        ids = [c.metadata["nbgrader"]["grade_id"] for c in cells if "nbgrader" in c.metadata]
+        assert len(ids) == len(set(ids)), f"{path.name}: duplicate nbgrader grade_id"
+        for index, cell in enumerate(cells):
+            if _is_check(cell):   # answer cell right above it, in the format
+                answer = cells[index - 1]
+                assert answer.metadata.get("nbgrader", {}).get("solution"), (path.name, index)
+                assert "### BEGIN SOLUTION" in answer.source and "= None" in answer.source
+
+
+def test_student_versions_hide_solutions_and_stop_at_the_first_check(monkeypatch, tmp_path):
+    """All student versions, each run up to its first check, in one kernel (cheap)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    from keras_recipes.labs.execute import run_client
+    from keras_recipes.labs.notebook import solution_lines, student_version
+
+    combined, segments = nbformat.v4.new_notebook(), []
+    for path in NOTEBOOKS:
+        lab = nbformat.read(path, as_version=4)
+        student = student_version(lab)
+        text = "\n".join(c.source for c in student.cells)
+        assert "BEGIN SOLUTION" not in text and not any(c.get("outputs") for c in student.cells)
+        outside = "\n".join(c.source for c in lab.cells if "### BEGIN SOLUTION" not in c.source)
+        leaked = [line for line in solution_lines(lab) if line in text and line not in outside]
+        assert not leaked, (path.name, leaked)
+        first = next(i for i, c in enumerate(student.cells) if _is_check(c))
+        start = len(combined.cells)
+        combined.cells.append(nbformat.v4.new_code_cell(f"import os; os.chdir({str(path.parent)!r})"))
+        combined.cells += student.cells[:first + 1]
+        segments.append((path.name, start, len(combined.cells) - 1))
+    run_client(nbclient.NotebookClient(combined, km=_kernel(tmp_path, monkeypatch), timeout=300,
+                                       startup_timeout=120, allow_errors=True))
+    for name, start, check in segments:
+        errors = [(i, o) for i in range(start, check + 1) if combined.cells[i].cell_type == "code"
+                  for o in combined.cells[i].outputs if o.output_type == "error"]
+        assert [i for i, _ in errors] == [check], (name, [(i, o.ename, o.evalue) for i, o in errors])
+        error = errors[0][1]
+        assert error.ename == "CheckFailed" and "is not answered yet" in error.evalue, (name, error.evalue)
+        assert "Hint:" in error.evalue

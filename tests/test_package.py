@@ -25,6 +25,7 @@ def test_import_loads_no_heavy_dependency():
 def test_lazy_names_resolve_and_unknown_names_raise():
     for name in keras_recipes.__all__:
         assert getattr(keras_recipes, name) is not None
+    assert callable(keras_recipes.warmup_init) and callable(keras_recipes.lottery_init)  # not their modules
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         keras_recipes.nope
 

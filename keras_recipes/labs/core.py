@@ -7,7 +7,13 @@ class CheckFailed(AssertionError):
     """An exercise's answer is missing or wrong; the message says why and gives a hint.
 
     Subclasses ``AssertionError`` so nbgrader's autograder scores it as a failed test.
+    In Jupyter it shows as one red line, the message, without a traceback
+    (IPython's ``_render_traceback_`` hook): the student's code is not at fault
+    in the check's frames.
     """
+
+    def _render_traceback_(self):
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 def require_answer(value, name, hint):
@@ -18,6 +24,7 @@ def require_answer(value, name, hint):
     ...
     keras_recipes.labs.core.CheckFailed: schedule is not answered yet (it is still None). Hint: wrap a cosine decay
     """
+    __tracebackhide__ = True  # IPython and pytest show the student's cell, not this frame
     if value is None:
         raise CheckFailed(f"{name} is not answered yet (it is still None). Hint: {hint}")
     return value
@@ -28,6 +35,7 @@ def expect(condition, message, hint):
 
     >>> expect(1 + 1 == 2, "arithmetic is broken", "check your numbers")
     """
+    __tracebackhide__ = True
     if not condition:
         raise CheckFailed(f"{message} Hint: {hint}")
 
@@ -53,6 +61,7 @@ def check_number(value, *, expected, tolerance, name, hint="recompute it step by
     ...
     keras_recipes.labs.core.CheckFailed: x = 3 is not right yet. Hint: recompute it step by step
     """
+    __tracebackhide__ = True
     require_answer(value, name, hint)
     expect(isinstance(value, numbers.Real) and not isinstance(value, bool),
            f"{name} must be a number; received {type(value).__name__}.", hint)
