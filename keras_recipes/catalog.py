@@ -80,6 +80,37 @@ RECIPES = (
         "notebooks/05_weight_initialization.ipynb",
     ),
     Recipe(
+        "Knowledge Distillation: teacher soft labels (temperature) + hard labels train a compact student [A9]",
+        "label_efficient.distill / make_distiller (keras.distillation.Distiller, KLDivergence() soft loss), "
+        "CachedDistiller + cached_teacher_logits, HintDistiller (FeatureDistillation + learned projection)",
+        "notebooks/20_knowledge_distillation.ipynb",
+    ),
+    Recipe(
+        "Data Denoising (Weakly Supervised): weak-learner ensemble on noisy labels, fine-tuned on good labels, "
+        "relabels the noisy data; a strong model trains on good + less-noisy data [A10]",
+        "label_efficient.denoise / relabel (out-of-bag, agreement or confidence rule), datasets.symmetric_noise",
+        "notebooks/21_noisy_and_pseudo_labels.ipynb",
+    ),
+    Recipe(
+        "Data Labeling (Self-Supervised): pseudo-labelled + labelled data make a composite training set; repeat [A11]",
+        "label_efficient.pseudo_label / select_pseudo_labels (confidence threshold, per-class cap)",
+        "notebooks/21_noisy_and_pseudo_labels.ipynb",
+    ),
+    Recipe(
+        "Unsupervised Consistency Loss: cross entropy + lambda KL(p(y|x) || p(y|x^)), no back prop "
+        "through the clean branch (UDA), and FixMatch [seed 001]",
+        "label_efficient.UDA / FixMatch (keras.Model, compute_loss), consistency_loss, semi_supervised_dataset, "
+        "augment.views.weak_view / strong_view",
+        "notebooks/22_consistency_and_structured_learning.ipynb",
+    ),
+    Recipe(
+        "Neural Structured Learning: a batch and a randomly perturbed copy through the shared model, "
+        "soft-label difference added to the loss [A16]",
+        "label_efficient.StructuredModel (random or adversarial FGSM perturbation), augment.adversarial.fgsm, "
+        "datasets.shift_and_scale",
+        "notebooks/22_consistency_and_structured_learning.ipynb",
+    ),
+    Recipe(
         "Active Transfer Learning: uncertainty sampling, diversity sampling with a neural network, ATLAS [seed 001]",
         "data_centric.active_learning (Oracle, learning curves + areas), data_centric.query_strategies "
         "(random, least_confidence, margin, entropy, diversity, k_center_greedy, atlas)",

@@ -13,6 +13,9 @@ CUSTOM_OBJECT_MODULES = (
     "keras_recipes.schedules",
     "keras_recipes.transfer",
     "keras_recipes.data_centric.adversarial_debiasing",
+    "keras_recipes.label_efficient.consistency",
+    "keras_recipes.label_efficient.distillation",
+    "keras_recipes.label_efficient.structured",
 )
 
 
