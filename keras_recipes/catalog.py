@@ -101,7 +101,7 @@ RECIPES = (
         "A16 Neural Structured Learning: a batch and a randomly perturbed copy through the shared model, "
         "soft-label difference added to the loss",
         "label_efficient.StructuredModel (random or adversarial FGSM perturbation), augment.adversarial.fgsm, "
-        "datasets.shift_and_scale",
+        "datasets.shifts.shift_and_scale",
         "notebooks/22_consistency_and_structured_learning.ipynb",
     ),
 )
