@@ -18,7 +18,7 @@ trained in the same run:
 * 5% labels: supervised-only, pseudo-labelling, UDA and FixMatch with a small
   CNN; ``*_gain_5pct`` = accuracy points over supervised-only (aim >= +10 for the best).
 * NSL (A16): plain vs NSL training (random shift/scale copy), accuracy on a
-  shifted/scaled test set (``datasets.shift_and_scale``); ``nsl_translation_gain``
+  shifted/scaled test set (``datasets.shifts.shift_and_scale``); ``nsl_translation_gain``
   in points; also augmentation alone (the perturbed copy instead of the batch, no
   penalty), so ``nsl_gain_over_augmentation`` isolates the divergence term.
 
@@ -72,7 +72,7 @@ def cnn(shape, classes=10, width=16):
 
 def load(dataset, seed, labelled_fraction=1.0):
     if dataset == "mnist":
-        from keras_recipes.datasets import load_mnist
+        from keras_recipes.datasets.mnist import load_mnist
 
         return load_mnist(image_size=14, labelled_fraction=labelled_fraction, seed=seed)
     return load_digits(labelled_fraction=labelled_fraction, seed=seed)

@@ -107,7 +107,7 @@ RECIPES = (
         "Neural Structured Learning: a batch and a randomly perturbed copy through the shared model, "
         "soft-label difference added to the loss [A16]",
         "label_efficient.StructuredModel (random or adversarial FGSM perturbation), augment.adversarial.fgsm, "
-        "datasets.shift_and_scale",
+        "datasets.shifts.shift_and_scale",
         "notebooks/22_consistency_and_structured_learning.ipynb",
     ),
     Recipe(

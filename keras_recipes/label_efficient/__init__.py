@@ -10,8 +10,8 @@
 * ``structured``    A16 Neural Structured Learning: a batch and its perturbed copy,
   divergence penalty, optional adversarial (FGSM) perturbation.
 
-Building blocks they share live one floor down: ``datasets.load_mnist``,
-``datasets.shift_and_scale``, ``datasets.symmetric_noise`` / ``asymmetric_noise``,
+Building blocks they share live one floor down: ``datasets.mnist.load_mnist``,
+``datasets.shifts.shift_and_scale``, ``datasets.symmetric_noise`` / ``asymmetric_noise``,
 ``augment.views`` (weak/strong views) and ``augment.adversarial`` (FGSM).
 """
 
