@@ -41,7 +41,13 @@ def _entry(work):
 
 
 @pytest.mark.slow  # two fresh TensorFlow processes: ~15 s idle, ~27 s on a loaded machine
+@pytest.mark.tensorflow_only
 def test_sigkill_mid_extraction_then_rerun_and_mirrored_strategy(tmp_path):
+    """The rerun extracts under tf.distribute.MirroredStrategy, TensorFlow's own API.
+
+    On other backends extraction refuses a tf.distribute strategy by design
+    (keras.distribution is their way); the SIGKILL/resume half is backend-free.
+    """
     inputs = keras.Input((16, 16, 1))
     x = keras.layers.Conv2D(8, 3, activation="relu")(inputs)
     x = keras.layers.Conv2D(8, 3, strides=2, activation="relu")(x)
