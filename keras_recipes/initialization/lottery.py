@@ -170,11 +170,14 @@ def lottery_init(builder, data, *, draws=8, steps=50, learning_rate=1e-3, optimi
     Returns:
         a ``LotteryResult``.
     """
-    from keras_recipes.checks import check_training_data, require_choice
+    from keras_recipes.checks import check_training_data, require_choice, require_finite_images
 
     if not callable(builder):
         raise TypeError(f"builder must be a zero-argument callable; received: builder={builder!r}")
     require_dataset("data", data, "a batched tf.data.Dataset")
+    require_finite_images("data", data)  # before any draw is built: NaN images fail at once
+    if int(data.cardinality()) == 0:
+        raise ValueError("data is empty; received a dataset of 0 batches")
     draws = require_positive_int("draws", draws)
     steps = require_positive_int("steps", steps)
     learning_rate = require_positive_number("learning_rate", learning_rate)
