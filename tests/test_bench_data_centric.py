@@ -1,17 +1,10 @@
 """bench/data_centric.py --smoke runs and ends with one line of JSON holding the headline figures."""
 
-import json
-import pathlib
-import subprocess
-import sys
-
-ROOT = pathlib.Path(__file__).parents[1]
+from bench_smoke import run_smoke
 
 
 def test_bench_smoke_ends_with_the_headline_json():
-    out = subprocess.run([sys.executable, str(ROOT / "bench" / "data_centric.py"), "--smoke"], cwd=ROOT,
-                         capture_output=True, text=True, check=True, timeout=600)
-    headline = json.loads(out.stdout.strip().splitlines()[-1])
+    headline, _ = run_smoke("data_centric.py", timeout=600)
     for key in ("al_best_auc_gain", "al_best_win_rate", "dvrl_noise_auc", "dvrl_removal_gain",
                 "surrogate_acc_plain", "surrogate_acc_adversarial", "task_loss_cost"):
         assert isinstance(headline[key], float), key
