@@ -7,22 +7,66 @@ solutions and stops at its first exercise with the checker's message.
 
 import os
 import pathlib
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 ROOT = pathlib.Path(__file__).parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 IDS = [p.name for p in NOTEBOOKS]
+KERNELS_AT_ONCE = 2  # one per core on the 2-core CI machine; each kernel is its own process
+
+
+def _kernel_environment(monkeypatch):
+    """What a kernel started from now on inherits: fast mode, this checkout on its path."""
+    monkeypatch.setenv("KERAS_RECIPES_FAST", "1")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
+def _kernel_manager(folder):
+    from jupyter_client import KernelManager
+
+    # Unix-socket transport: the kernel works even where loopback TCP is down
+    # (e.g. a sandbox with networking cut off, as the offline checks run).
+    return KernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kernel"))
 
 
 def _kernel(tmp_path, monkeypatch):
-    from jupyter_client import KernelManager
+    _kernel_environment(monkeypatch)
+    return _kernel_manager(tmp_path)
 
-    monkeypatch.setenv("KERAS_RECIPES_FAST", "1")
-    monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    # Unix-socket transport: the kernel works even where loopback TCP is down
-    # (e.g. a sandbox with networking cut off, as the offline checks run).
-    return KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
+
+def _execute(path, folder):
+    """``path`` run top to bottom in a fresh kernel; the executed notebook."""
+    import nbclient
+    import nbformat
+
+    from keras_recipes.labs.execute import run_client
+
+    notebook = nbformat.read(path, as_version=4)
+    run_client(nbclient.NotebookClient(notebook, km=_kernel_manager(folder), timeout=300, startup_timeout=120,
+                                       resources={"metadata": {"path": str(path.parent)}}))
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def executions(request, tmp_path_factory):
+    """The selected notebooks executing in fast mode, ``KERNELS_AT_ONCE`` fresh kernels at a time.
+
+    ``{path: future of the executed notebook}``. Each test waits for its own
+    notebook only; a kernel's failure is raised by that notebook's test.
+    """
+    pytest.importorskip("nbformat")
+    pytest.importorskip("nbclient")
+    selected = [item.callspec.params["path"] for item in request.session.items
+                if getattr(item, "originalname", None) == "test_notebook_executes"]
+    with pytest.MonkeyPatch.context() as environment:
+        _kernel_environment(environment)
+        pool = ThreadPoolExecutor(max_workers=KERNELS_AT_ONCE)
+        try:
+            yield {path: pool.submit(_execute, path, tmp_path_factory.mktemp(path.stem)) for path in selected}
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _is_check(cell):
@@ -34,17 +78,10 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_executes(path, monkeypatch, tmp_path):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    from keras_recipes.labs.execute import output_problems, run_client
+def test_notebook_executes(path, executions):
+    from keras_recipes.labs.execute import output_problems
 
-    notebook = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(
-        notebook, km=_kernel(tmp_path, monkeypatch), timeout=300, startup_timeout=120,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    run_client(client)
+    notebook = executions[path].result()
     # no error, no stderr (TensorFlow notices, foreign warnings), every figure drawn
     assert output_problems(notebook) == []
     for cell in filter(_is_check, notebook.cells):   # the solutions pass every check
