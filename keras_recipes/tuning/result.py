@@ -15,13 +15,13 @@ class GuidedSearchResult:
         best_hyperparameters: ``{name: value}`` of the best trial over all rounds.
         best_model: that trial's model, rebuilt and restored from its best
             checkpoint (not compiled: compile it before ``evaluate``).
-        trials: one dict per trial: ``round``, ``trial_id`` (numbered within
-            its neighbourhood), ``status``, ``score`` (the objective, NaN if
-            the trial did not complete), ``tuner_id`` (who ran it),
-            ``neighbourhood`` (its index in a beam round, else None),
+        trials: one dict per trial: ``round``, ``trial_id`` (KerasTuner's,
+            prefixed ``n<j>-`` in neighbourhood j of a beam round, so
+            ``(round, trial_id)`` is unique), ``status``, ``score`` (the
+            objective, NaN if the trial did not complete), ``tuner_id`` (who
+            ran it), ``neighbourhood`` (its index in a beam round, else None),
             ``around`` (the trial its neighbourhood grew from, as
-            ``"r<round>[n<neighbourhood>]:<trial id>"``, else None) and the
-            hyperparameter values.
+            ``"r<round>:<trial_id>"``, else None) and the hyperparameter values.
         spaces: the space searched by each round (round 0 is the initial one;
             for a beam round, the envelope of its neighbourhoods).
         objective: the objective's name; ``direction``: "min" or "max".

@@ -104,21 +104,31 @@ def top_values(tuner, k):
 def round_top(stages, k):
     """The ``k`` best completed trials over the stages (neighbourhoods) of one round.
 
-    ``stages`` is a list of ``(label, tuner)``; returns ``(label, trial)``
-    pairs, best first, ties broken by stage order then trial id.
+    ``stages`` are guided search's stage records (``{"tuner", "round",
+    "neighbourhood", ...}``); returns ``(stage, trial)`` pairs, best first,
+    ties broken by stage order then trial id.
     """
-    candidates = [(i, label, t) for i, (label, tuner) in enumerate(stages)
-                  for t in top_trials(tuner, k)]
+    candidates = [(i, stage, t) for i, stage in enumerate(stages)
+                  for t in top_trials(stage["tuner"], k)]
     if not candidates:
         return []
-    sign = -1 if stages[0][1].oracle.objective.direction == "max" else 1
+    sign = -1 if stages[0]["tuner"].oracle.objective.direction == "max" else 1
     candidates.sort(key=lambda c: (sign * c[2].score, c[0], c[2].trial_id))
-    return [(label, t) for _, label, t in candidates[:k]]
+    return [(stage, t) for _, stage, t in candidates[:k]]
 
 
-def trial_label(stage_label, trial_id):
-    """How the table names a trial: ``r<round>[n<neighbourhood>]:<trial id>``."""
-    return f"{stage_label}:{trial_id}"
+def row_trial_id(stage, trial_id):
+    """A trial's id in the result: KerasTuner's, prefixed ``n<j>-`` in neighbourhood j of a beam.
+
+    So ``(round, trial_id)`` names one trial (KerasTuner numbers each
+    neighbourhood's trials from 0).
+    """
+    return trial_id if stage["neighbourhood"] is None else f"n{stage['neighbourhood']}-{trial_id}"
+
+
+def trial_label(stage, trial_id):
+    """How the table's ``from`` column names a trial: ``r<round>:<row trial id>``."""
+    return f"r{stage['round']}:{row_trial_id(stage, trial_id)}"
 
 
 def split_trials(total, k):
@@ -132,7 +142,8 @@ def _rows(stage):
     for trial_id in sorted(tuner.oracle.trials):
         trial = tuner.oracle.trials[trial_id]
         score = trial.score if trial.status == "COMPLETED" and trial.score is not None else math.nan
-        rows.append({"round": stage["round"], "trial_id": trial_id, "status": trial.status,
+        rows.append({"round": stage["round"], "trial_id": row_trial_id(stage, trial_id),
+                     "status": trial.status,
                      "score": float(score), "tuner_id": trial_tuner_id(tuner, trial_id),
                      "neighbourhood": stage["neighbourhood"], "around": stage["around"],
                      **trial.hyperparameters.values})
@@ -179,8 +190,8 @@ def _beam(initial, previous, top_k, count, spread):
     centres = [top[j % len(top)] for j in range(count)]
     spaces = beam_spaces(initial, [dict(t.hyperparameters.values) for _, t in centres],
                          spread=spread)
-    return [{"around": trial_label(label, t.trial_id), "space": space}
-            for (label, t), space in zip(centres, spaces)]
+    return [{"around": trial_label(stage, t.trial_id), "space": space}
+            for (stage, t), space in zip(centres, spaces)]
 
 
 def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy", top_k=3,
@@ -307,7 +318,7 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
     stages, spaces, neighbourhoods = [], [], []
     for r, counts in enumerate(_round_plan(trials, top_k, narrowing)):
         beam_round = r > 0 and narrowing == "beam"
-        previous = [(s["label"], s["tuner"]) for s in stages if s["round"] == r - 1]
+        previous = [s for s in stages if s["round"] == r - 1]
         if project is None:  # a worker: the chief's oracles hold the narrowed spaces
             parts = [{"around": None, "space": initial}] * len(counts)
         else:
@@ -344,8 +355,7 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
                         round_kwargs["epochs"] = round_epochs[r]
                     tuner.search(*fit_args, verbose=verbose, **round_kwargs)
             stages.append({"round": r, "neighbourhood": j if beam_round else None,
-                           "around": part["around"], "tuner": tuner,
-                           "label": f"r{r}n{j}" if beam_round else f"r{r}"})
+                           "around": part["around"], "tuner": tuner})
     if role == "worker":
         return None
     return _collect(stages, spaces, neighbourhoods, objective)
