@@ -110,7 +110,3 @@ def test_narrowed_rounds_split_their_trials_among_separate_neighbourhoods(tmp_pa
     table = result.table().splitlines()
     assert table[0].split()[:5] == ["round", "trial", "tuner", "from", "val_accuracy"]
     assert [line.split()[3] for line in table[-4:]] == [labels[2e-4]] * 2 + [labels[5e-2]] * 2
-    with pytest.raises(ValueError, match="narrowing must be one of"):
-        guided_search(hypermodel, data.train, trials=(2, 2), top_k=1, narrowing="ring")
-    with pytest.raises(ValueError, match=r"spread must be a number > 1.*spread=0.5"):
-        guided_search(hypermodel, data.train, trials=(2, 2), top_k=1, spread=0.5)
