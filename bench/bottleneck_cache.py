@@ -94,15 +94,16 @@ class PeakMemory:
 
 
 class EpochEnds(keras.callbacks.Callback):
-    """Wall time since ``start`` at the end of every epoch."""
+    """Wall time since ``start`` and process CPU time since ``cpu_start`` at every epoch's end."""
 
-    def __init__(self, start):
+    def __init__(self, start, cpu_start):
         super().__init__()
-        self.start = start
-        self.ends = []
+        self.start, self.cpu_start = start, cpu_start
+        self.ends, self.cpu_ends = [], []
 
     def on_epoch_end(self, epoch, logs=None):
         self.ends.append(time.perf_counter() - self.start)
+        self.cpu_ends.append(time.process_time() - self.cpu_start)
 
 
 def timed(fn):
@@ -162,11 +163,12 @@ def run_uncached(args):
     train = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=0).batch(args.batch_size)
     bundle = build_bundle(args.image_size, args.encoder)
     compile_for(bundle.model)
-    ends = EpochEnds(time.perf_counter())
+    ends = EpochEnds(time.perf_counter(), time.process_time())
     bundle.model.fit(train, epochs=args.epochs, verbose=0, callbacks=[ends])
     steady = steady_epoch(ends.ends)
-    return {"cold": at_epochs(ends.ends, MARKS),
-            "warm": {f"e{e}": e * steady for e in MARKS if e <= args.epochs}}
+    return {"cold": at_epochs(ends.ends, MARKS), "cold_cpu": at_epochs(ends.cpu_ends, MARKS),
+            "warm": {f"e{e}": e * steady for e in MARKS if e <= args.epochs},
+            "load": os.getloadavg()[0]}
 
 
 def run_cached(args):
@@ -183,16 +185,22 @@ def run_cached(args):
     bundle = build_bundle(args.image_size, args.encoder)
     steps = -(-len(x) // args.batch_size)
     compile_for(bundle.head, steps_per_execution=steps)
+    if args.jit_compile:  # the extraction's forward (predict_on_batch) compiled once by XLA
+        bundle.encoder.compile(jit_compile=True)
     root = tempfile.mkdtemp(prefix="bottleneck-bench-")
     try:
         cache = FeatureCache(root)
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         features = cache.extract(bundle, data, verbose=0)
-        extracted = time.perf_counter() - start
-        ends = EpochEnds(start)
+        extracted, extracted_cpu = time.perf_counter() - start, time.process_time() - cpu_start
+        ends = EpochEnds(start, cpu_start)
         bundle.head.fit(features.dataset(args.batch_size), epochs=args.epochs, shuffle=False,
                         verbose=0, callbacks=[ends])
-        report = {"cold": {**at_epochs(ends.ends, MARKS), "extract": extracted}}
+        report = {"cold": {**at_epochs(ends.ends, MARKS), "extract": extracted},
+                  "cold_cpu": {**at_epochs(ends.cpu_ends, MARKS), "extract": extracted_cpu},
+                  "load": os.getloadavg()[0]}
+        if not args.extras:
+            return report
         cache.clear()
         warm_extract = timed(lambda: cache.extract(bundle, data, verbose=0))[1]
         steady = steady_epoch([e - extracted for e in ends.ends])
@@ -246,14 +254,21 @@ ARMS = {"uncached": run_uncached, "cached": run_cached, "memory": run_memory}
 MARKS = (5, 10)
 
 
-def fresh(arm, args, images):
-    """Run one arm in a fresh Python process; return its JSON report (in-process for --smoke)."""
+def fresh(arm, args, images, extras=True):
+    """Run one arm in a fresh Python process; return its JSON report (in-process for --smoke).
+
+    ``extras``: the cached arm also measures warm extraction, plain predict
+    and a cache hit (done in the first pair only: at N=5000 they cost more
+    than the arm itself).
+    """
     if args.smoke:
-        return json.loads(json.dumps(ARMS[arm](argparse.Namespace(**{**vars(args), "images": images}))))
+        return json.loads(json.dumps(ARMS[arm](argparse.Namespace(
+            **{**vars(args), "images": images, "extras": extras}))))
     command = [sys.executable, os.path.abspath(__file__), "--arm", arm, "--images", str(images),
                "--epochs", str(args.epochs), "--image-size", str(args.image_size),
                "--batch-size", str(args.batch_size), "--extract-batch", str(args.extract_batch),
-               "--encoder", args.encoder]
+               "--encoder", args.encoder] + (["--jit-compile"] if args.jit_compile else []) + (
+               [] if extras else ["--no-extras"])
     done = subprocess.run(command, capture_output=True, text=True, check=False,
                           env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
     if done.returncode != 0:
@@ -274,21 +289,25 @@ def measure(args, images):
     pairs = []
     for r in range(args.repeats):
         a = fresh("uncached", args, images)
-        b = fresh("cached", args, images)
+        b = fresh("cached", args, images, extras=r == 0)
         pairs.append((a, b))
-        print(f"  N={images} pair {r + 1}: uncached cold E5 {a['cold']['e5']:.2f} s, "
-              f"cached cold E5 {b['cold']['e5']:.2f} s (extraction {b['cold']['extract']:.2f} s) "
-              f"-> {a['cold']['e5'] / b['cold']['e5']:.2f}x", flush=True)
+        print(f"  N={images} pair {r + 1} (load {a['load']:.1f}, {b['load']:.1f}): uncached cold E5 "
+              f"{a['cold']['e5']:.2f} s wall / {a['cold_cpu']['e5']:.2f} s CPU, cached cold E5 "
+              f"{b['cold']['e5']:.2f} s / {b['cold_cpu']['e5']:.2f} s (extraction "
+              f"{b['cold']['extract']:.2f} s / {b['cold_cpu']['extract']:.2f} s) -> "
+              f"{a['cold']['e5'] / b['cold']['e5']:.2f}x wall, "
+              f"{a['cold_cpu']['e5'] / b['cold_cpu']['e5']:.2f}x CPU", flush=True)
     ratios = {}
-    for phase in ("cold", "warm"):
+    for phase in ("cold", "cold_cpu", "warm"):
         for mark in MARKS:
             key = f"e{mark}"
-            if all(key in a[phase] and key in b[phase] for a, b in pairs):
-                ratios[f"{phase}_{key}"] = spread([a[phase][key] / b[phase][key] for a, b in pairs])
-    last = pairs[-1][1]
-    throughput = {"extract_vs_predict": spread([b["predict"] / b["extract_versioned"] for _, b in pairs]),
-                  "extract_content_vs_predict": spread([b["predict"] / b["extract_content"] for _, b in pairs])}
-    return ratios, throughput, pairs, last
+            have = [(a, b) for a, b in pairs if phase in b and key in a[phase] and key in b[phase]]
+            if have:
+                ratios[f"{phase}_{key}"] = spread([a[phase][key] / b[phase][key] for a, b in have])
+    first = pairs[0][1]
+    throughput = {"extract_vs_predict": spread([first["predict"] / first["extract_versioned"]]),
+                  "extract_content_vs_predict": spread([first["predict"] / first["extract_content"]])}
+    return ratios, throughput, pairs, first
 
 
 def main(argv=None):
@@ -303,6 +322,9 @@ def main(argv=None):
                         help="batch of the extraction pass (default 128)")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved pairs (default 5)")
     parser.add_argument("--skip-memory", action="store_true", help="skip the N vs 2N memory run")
+    parser.add_argument("--jit-compile", action="store_true",
+                        help="compile the extraction's forward with XLA (jit_compile=True)")
+    parser.add_argument("--no-extras", dest="extras", action="store_false", help=argparse.SUPPRESS)
     parser.add_argument("--encoder", choices=["mobilenetv2", "tiny"], default="mobilenetv2")
     parser.add_argument("--smoke", action="store_true",
                         help="seconds: tiny encoder, 64 images of 16x16, 1 pair in this process, E=5")
@@ -319,7 +341,9 @@ def main(argv=None):
     print(f"load average at start: {os.getloadavg()}; cpu count {os.cpu_count()}")
     print(f"MobileNetV2 (weights=None) {args.image_size}x{args.image_size}x3, 5-class head; "
           f"{args.epochs} epochs per run, batch {args.batch_size}, extraction batch "
-          f"{args.extract_batch}; {args.repeats} interleaved fresh-process pairs per N")
+          f"{args.extract_batch}{' under XLA' if args.jit_compile else ''}; {args.repeats} "
+          f"interleaved fresh-process pairs per N. Wall ratios follow the machine's load; CPU "
+          f"ratios (process CPU time, all threads) much less so")
     headline = {}
     for images in args.images:
         ratios, throughput, pairs, last = measure(args, images)
@@ -328,12 +352,12 @@ def main(argv=None):
             print(f"  {name:>8}: {fmt(s)}")
         print(f"  extraction vs plain predict (warm, data_version): {fmt(throughput['extract_vs_predict'])}"
               f"; with the content fingerprint pass: {fmt(throughput['extract_content_vs_predict'])}")
-        print(f"  last pair: predict {last['predict']:.2f} s, extraction {last['extract_versioned']:.2f} s, "
+        print(f"  first pair: predict {last['predict']:.2f} s, extraction {last['extract_versioned']:.2f} s, "
               f"cache hit (content re-hashed) {last['hit']:.2f} s")
         tag = "" if images == args.images[0] else f"_n{images}"
-        headline.update({f"speedup_{k.split('_')[1]}_{k.split('_')[0]}{tag}": round(v["median"], 2)
-                         for k, v in ratios.items()})
-        headline.update({f"speedup_{k.split('_')[1]}_{k.split('_')[0]}{tag}_min": round(v["min"], 2)
+        names = {k: f"speedup_{k.rsplit('_', 1)[1]}_{k.rsplit('_', 1)[0]}{tag}" for k in ratios}
+        headline.update({names[k]: round(v["median"], 2) for k, v in ratios.items()})
+        headline.update({names[k] + "_min": round(v["min"], 2)
                          for k, v in ratios.items() if k.startswith("cold")})
         headline[f"extract_vs_predict{tag}"] = round(throughput["extract_vs_predict"]["median"], 2)
     if not args.skip_memory:

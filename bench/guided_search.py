@@ -12,7 +12,8 @@ the same total epochs, ``budget x epochs``, then it stops):
   random            KerasTuner RandomSearch (one round of ``guided_search``)
   bayesian          KerasTuner BayesianOptimization (one round)
   hyperband         KerasTuner Hyperband, max_epochs = ``--epochs``
-  guided_random     guided search: random round of budget/2, narrowed round of budget/2
+  guided_random     guided search: random round of budget/2, then a beam of budget/2 trials
+                    split among ``--top-k`` neighbourhoods (half to twice each kept trial)
   guided_bayesian   the same with a Bayesian first round
 
 Protocol, so that the bench measures rather than tunes: develop and adjust

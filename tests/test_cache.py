@@ -205,6 +205,17 @@ def test_reader_reshuffles_every_epoch_and_keeps_pairs(tmp_path, data):
     assert sorted(rows[0]) == list(range(N)) and (rows[0] != rows[1]).any()
     for (_, label), row in zip(epochs, rows):
         np.testing.assert_array_equal(label.numpy(), labels[row])
+    # The order follows the reader's own seed, not TensorFlow's global seed: a fresh reader
+    # with the same seed, after another global seed, repeats both epochs; another seed does not.
+    orders = []
+    for global_seed, seed in [(1, 3), (2, 3), (1, 4)]:
+        keras.utils.set_random_seed(global_seed)
+        again = features.dataset(batch_size=N, seed=seed)
+        orders.append([next(iter(again))[1].numpy() for _ in range(2)])
+    for epoch in range(2):
+        np.testing.assert_array_equal(orders[0][epoch], labels[rows[epoch]])
+        np.testing.assert_array_equal(orders[1][epoch], orders[0][epoch])
+    assert (np.concatenate(orders[2]) != np.concatenate(orders[0])).any()
 
 
 def test_head_trained_on_cache_drives_bundle_model(tmp_path, data):

@@ -132,6 +132,8 @@ def _rows():
         ("overfit_small_sample batches=0", lambda v, d: overfit_small_sample(TINY().model, v["digits8"], batches=0), ValueError, "batches"),
         ("check_initial_loss tolerance<0", lambda v, d: check_initial_loss(TINY().model, v["digits8"], loss="sparse_categorical_crossentropy", tolerance=-1), ValueError, "tolerance"),
         ("find_learning_rate bad range", lambda v, d: find_learning_rate(TINY().model, v["digits8"], min_learning_rate=1.0, max_learning_rate=0.1), ValueError, "min_learning_rate"),
+        ("guided_search narrowing", lambda v, d: guided_search(v["hypermodel"], v["digits8"], narrowing="ring", directory=d), ValueError, "narrowing"),
+        ("guided_search spread<=1", lambda v, d: guided_search(v["hypermodel"], v["digits8"], spread=1.0, directory=d), ValueError, "spread"),
     ]
     del e
     return rows

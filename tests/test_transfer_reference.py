@@ -62,3 +62,16 @@ def test_missing_metadata_says_how_to_regenerate(tmp_path):
     path.with_suffix(".json").unlink()
     with pytest.raises(FileNotFoundError, match="python -m keras_recipes.transfer.reference"):
         load_reference_backbone(path)
+
+
+def test_the_data_centric_theme_loads_the_backbone_through_the_verified_loader(tmp_path, monkeypatch):
+    from keras_recipes.data_centric.active_learning import load_reference_encoder
+    from keras_recipes.zoo import reference
+
+    path = _copy(tmp_path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(reference, "DATA_DIR", tmp_path)   # the "shipped" file is now corrupt
+    with pytest.raises(ChecksumError, match="sha256"):
+        load_reference_encoder(num_classes=5)

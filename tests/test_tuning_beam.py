@@ -73,3 +73,40 @@ def test_rounds_can_train_longer_and_weight_decay_batch_size_are_searchable(tmp_
     with pytest.raises(ValueError, match="round_epochs"):
         guided_search(hypermodel, data.train, trials=(1, 1), top_k=1, round_epochs=(1,),
                       directory=str(tmp_path / "other"))
+
+
+def test_narrowed_rounds_split_their_trials_among_separate_neighbourhoods(tmp_path):
+    # Two warm starts far apart (learning rates 2e-4 and 5e-2) are made round 0's best by the
+    # trainer's reported score; the beam must refine around each of them separately: 2 trials
+    # each (a single hull would sample the whole range between them, and have no neighbourhoods).
+    data = load_digits(image_size=8, batch_size=64)
+    best = {2e-4: 0.9, 5e-2: 0.8}
+
+    def train(bundle, *args, learning_rate=1e-3, optimizer="adam", callbacks=(), **kw):
+        history = compile_and_fit(bundle, *args, learning_rate=learning_rate, optimizer=optimizer,
+                                  callbacks=callbacks, run_eagerly=True, **kw)
+        if not callbacks:   # the objective check
+            return history
+        return {"val_accuracy": best.get(learning_rate, 0.1)}
+
+    hypermodel = BundleHyperModel(TINY, {"learning_rate": Float(1e-4, 1e-1, log=True),
+                                         "optimizer": Choice(["adam", "sgd"])}, train=train)
+    warm = [{"learning_rate": 2e-4, "optimizer": "sgd"}, {"learning_rate": 5e-2, "optimizer": "adam"}]
+    result = guided_search(hypermodel, data.train, validation_data=data.validation.take(1),
+                           steps_per_epoch=1, trials=(3, 4), top_k=2, warm_start=warm,
+                           directory=str(tmp_path), verbose=0)
+    first = [t for t in result.trials if t["round"] == 0]
+    labels = {t["learning_rate"]: f"r0:{t['trial_id']}" for t in first}
+    beam = [t for t in result.trials if t["round"] == 1]
+    assert [t["neighbourhood"] for t in beam] == [0, 0, 1, 1]
+    assert [t["around"] for t in beam] == [labels[2e-4]] * 2 + [labels[5e-2]] * 2
+    for t, (centre, optimizer) in zip(beam, [(2e-4, "sgd")] * 2 + [(5e-2, "adam")] * 2):
+        assert centre / 2 <= t["learning_rate"] <= centre * 2 and t["optimizer"] == optimizer
+    # nothing between the two windows, where the hull [1e-4, 1e-1] would put most trials
+    assert not [t for t in beam if 4e-4 < t["learning_rate"] < 2.5e-2]
+    assert [p["around"] for p in result.neighbourhoods[1]] == [labels[2e-4], labels[5e-2]]
+    assert result.spaces[1]["learning_rate"] == Float(1e-4, 0.1, log=True)   # the envelope
+    assert result.spaces[1]["optimizer"] == Choice(["adam", "sgd"])
+    table = result.table().splitlines()
+    assert table[0].split()[:5] == ["round", "trial", "tuner", "from", "val_accuracy"]
+    assert [line.split()[3] for line in table[-4:]] == [labels[2e-4]] * 2 + [labels[5e-2]] * 2

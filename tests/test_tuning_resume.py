@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from keras_recipes.tuning import Float, Int, narrow_space
+from keras_recipes.tuning import Float, Int, beam_spaces
 
 ROOT = pathlib.Path(__file__).parents[1]
 JOB = str(ROOT / "tests" / "tuning_job.py")
@@ -54,11 +54,12 @@ def test_sigkill_mid_trial_resumes_without_repeating_finished_trials(tmp_path):
     assert [r["round"] for r in rows] == [0, 0, 0, 1, 1, 1]
     assert all(r["status"] == "COMPLETED" for r in rows)
     assert sorted(r["learning_rate"] for r in rows) == sorted(run1[:1] + run2 + run3[1:])
-    # The round-1 space is the narrowing of round 0's top 2, unchanged by the kills.
+    # Round 1 is the beam around round 0's top 2 (2 + 1 trials), unchanged by the kills.
     space = {"width": Int(4, 8), "learning_rate": Float(1e-4, 1e-1, log=True)}
-    narrowed = narrow_space(space, result["top_round0"])
-    assert result["spaces"][1] == {k: repr(v) for k, v in narrowed.items()}
-    assert all(narrowed[k].contains(r[k]) for r in rows[3:] for k in space)
+    beam = beam_spaces(space, result["top_round0"])
+    assert result["beam"] == [{k: repr(v) for k, v in b.items()} for b in beam]
+    assert [r["neighbourhood"] for r in rows[3:]] == [0, 0, 1]
+    assert all(beam[r["neighbourhood"]][k].contains(r[k]) for r in rows[3:] for k in space)
 
 
 def _loopback_tcp_works():
@@ -88,5 +89,6 @@ def test_distributed_chief_and_two_workers_spread_trials_and_narrow(tmp_path):
     assert [r[0] for r in rows] == ["0"] * 3 + ["1"] * 3     # both rounds ran in full
     assert {r[2] for r in rows} == {"worker0", "worker1"}   # spread over both workers
     manifest = json.loads((tmp_path / "distributed" / "guided_search.json").read_text())
-    assert manifest["rounds"]["1"] != manifest["rounds"]["0"]   # the narrowed round ran
-    assert "Int[4, 16] log" in logs["chief"] and "round 1:" in logs["chief"]
+    assert len(manifest["rounds"]["1"]) == 2   # the beam round ran: two neighbourhoods
+    assert {r[3] for r in rows[3:]} == {n["around"] for n in manifest["rounds"]["1"]}
+    assert "Int[4, 16] log" in logs["chief"] and "round 1, neighbourhood 1 around" in logs["chief"]

@@ -9,7 +9,8 @@ import pytest
 
 from keras_recipes.datasets import load_digits
 from keras_recipes.tuning import (
-    BundleHyperModel, Choice, Float, Int, compile_and_fit, guided_search, narrow_space,
+    BundleHyperModel, Choice, Float, Int, beam_spaces, compile_and_fit, guided_search,
+    narrow_space,
 )
 from keras_recipes.tuning.search import top_values
 from keras_recipes.tuning.space import space_to_json
@@ -31,10 +32,10 @@ def splits():
 
 
 def _search(splits, directory, hypermodel=None, **kwargs):
+    kwargs = {"trials": (3, 2), "top_k": 2, "warm_start": [WARM], **kwargs}
     return guided_search(hypermodel or _hypermodel(), splits.train,
                          validation_data=splits.validation, epochs=1, steps_per_epoch=2,
-                         run_eagerly=True,
-                         trials=(3, 2), top_k=2, warm_start=[WARM], directory=str(directory),
+                         run_eagerly=True, directory=str(directory),
                          project_name="p", verbose=0, **kwargs)
 
 
@@ -44,17 +45,27 @@ def searched(splits, tmp_path_factory):
     return directory, _search(splits, directory)
 
 
-def test_warm_start_runs_first_and_round_one_is_the_narrowed_space(searched):
+def test_warm_start_runs_first_and_round_one_is_the_beam(searched):
     directory, result = searched
     assert result.trials[0]["round"] == 0 and result.trials[0]["trial_id"] == "0"
     assert {k: result.trials[0][k] for k in WARM} == WARM
     top = top_values(result.tuners[0], 2)
-    assert result.spaces[1] == narrow_space(result.spaces[0], top, margin=0.25)
+    beam = beam_spaces(result.spaces[0], top)
+    assert [p["space"] for p in result.neighbourhoods[1]] == beam
     round1 = [t for t in result.trials if t["round"] == 1]
-    assert len(round1) == 2
-    assert all(result.spaces[1][k].contains(t[k]) for t in round1 for k in result.spaces[1])
+    assert [t["neighbourhood"] for t in round1] == [0, 1]   # one trial in each neighbourhood
+    assert all(beam[t["neighbourhood"]][k].contains(t[k]) for t in round1 for k in beam[0])
     manifest = json.loads((directory / "p" / "guided_search.json").read_text())
-    assert manifest["rounds"] == {str(r): space_to_json(s) for r, s in enumerate(result.spaces)}
+    assert manifest["rounds"]["0"] == space_to_json(result.spaces[0])
+    assert [p["space"] for p in manifest["rounds"]["1"]] == [space_to_json(b) for b in beam]
+
+
+def test_hull_narrowing_searches_one_space_around_the_top_k(splits, tmp_path):
+    result = _search(splits, tmp_path, trials=(2, 1), warm_start=[], narrowing="hull")
+    top = top_values(result.tuners[0], 2)
+    assert result.spaces[1] == narrow_space(result.spaces[0], top, margin=0.25)
+    assert len(result.tuners) == 2 and result.trials[-1]["neighbourhood"] is None
+    assert all(result.spaces[1][k].contains(result.trials[-1][k]) for k in result.spaces[1])
 
 
 def test_best_model_is_the_best_trial_restored(searched, splits):

@@ -52,8 +52,8 @@ def main(directory, log, kill_at):
                            callbacks=[KillMidTrial(kill_at)], directory=directory,
                            project_name="resume", verbose=0)
     top = top_values(result.tuners[0], 2)
-    print(json.dumps({"trials": result.trials, "top_round0": top, "spaces": [
-        {k: repr(v) for k, v in s.items()} for s in result.spaces]}))
+    print(json.dumps({"trials": result.trials, "top_round0": top, "beam": [
+        {k: repr(v) for k, v in p["space"].items()} for p in result.neighbourhoods[1]]}))
 
 
 if __name__ == "__main__":

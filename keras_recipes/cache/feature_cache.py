@@ -63,7 +63,8 @@ class CachedFeatures:
             shuffle: reshuffle shards and examples every epoch (default True);
                 False reads in extraction order.
             seed: seed of the shuffling and of the per-epoch choice among the
-                augmented copies.
+                augmented copies; the order depends on it alone (not on
+                TensorFlow's global seed). Default 0.
         """
         from keras_recipes.cache.reader import entry_dataset
 

@@ -3,13 +3,35 @@
 Shards are loaded (checksum first, see ``shards.read_array``) inside the
 pipeline, so memory holds a few shards and the shuffle buffer, never the
 whole cache. Each epoch reshuffles the shard order and the examples, and,
-with K augmented copies, draws one copy per example afresh
-(``tf.data.Dataset.random(rerandomize_each_iteration=True)``).
+with K augmented copies, draws one copy per example afresh. All of it is set
+by the reader's ``seed`` alone (``pass_seeds``): ``Dataset.shuffle(seed=)``
+and ``Dataset.random(seed=)`` would mix in TensorFlow's global seed, so the
+same ``seed`` would give another order after ``keras.utils.set_random_seed``.
 """
 
 import numpy as np
 
 from keras_recipes.cache import shards
+from keras_recipes.datasets.splits import seeded_order
+
+
+def pass_seeds(seed, count, salt):
+    """``count`` stateless-op seeds (int64 pairs) per pass over the data, set by ``seed`` alone.
+
+    Pass ``k`` (the ``k``-th iteration of the dataset: one epoch) yields
+    ``numpy.random.default_rng([seed, salt, k]).integers(2**31, size=(count, 2))``,
+    the same in every process whatever TensorFlow's global seed.
+    """
+    import tensorflow as tf
+
+    passes = {"count": 0}
+
+    def seeds():
+        rng = np.random.default_rng([int(seed), salt, passes["count"]])
+        passes["count"] += 1
+        yield from rng.integers(2**31, size=(count, 2), dtype=np.int64)
+
+    return tf.data.Dataset.from_generator(seeds, output_signature=tf.TensorSpec((2,), tf.int64))
 
 
 def entry_arrays(directory, manifest, copy=0):
@@ -53,19 +75,20 @@ def entry_dataset(directory, manifest, *, batch_size=32, shuffle=True, seed=0, s
             stateful=False)
         return tf.ensure_shape(features, feature_shape), tf.ensure_shape(labels, label_shape)
 
-    ds = tf.data.Dataset.range(len(ids))
-    if shuffle:
-        ds = ds.shuffle(len(ids), seed=seed, reshuffle_each_iteration=True)
+    ds = seeded_order(len(ids), seed) if shuffle else tf.data.Dataset.range(len(ids))
     ds = ds.map(load_tensor).unbatch()
     if copies > 1:
-        picks = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
-        ds = tf.data.Dataset.zip(ds, picks).map(
-            lambda pair, r: (tf.gather(pair[0], r % copies), pair[1]))
+        picks = pass_seeds(seed, manifest.num_examples, salt=1)
+        ds = tf.data.Dataset.zip(ds, picks).map(lambda pair, s: (tf.gather(
+            pair[0], tf.random.stateless_uniform((), s, maxval=copies, dtype=tf.int64)), pair[1]))
     else:
         ds = ds.map(lambda features, labels: (features[0], labels))
-    if shuffle:
-        ds = ds.shuffle(min(shuffle_buffer, manifest.num_examples), seed=seed,
-                        reshuffle_each_iteration=True)
+    if shuffle:  # windows of shuffle_buffer examples (of shards in seeded order), each permuted
+        window = min(shuffle_buffer, manifest.num_examples)
+        orders = pass_seeds(seed, -(-manifest.num_examples // window), salt=2)
+        ds = tf.data.Dataset.zip(ds.batch(window), orders).map(
+            lambda batch, s: tuple(tf.gather(part, tf.random.experimental.stateless_shuffle(
+                tf.range(tf.shape(batch[1])[0]), s)) for part in batch)).unbatch()
     steps = -(-manifest.num_examples // batch_size)
     ds = ds.batch(batch_size).apply(tf.data.experimental.assert_cardinality(steps))
     return ds.prefetch(tf.data.AUTOTUNE)

@@ -152,22 +152,14 @@ def _arrays(data):
 def load_reference_encoder(num_classes):
     """The shipped reference backbone (digits 0-4) with a new ``num_classes`` task, as a ModelBundle.
 
-    The same file ``transfer.backbone("reference")`` loads; read here directly
-    because a theme folder does not import another theme (the layout rule).
+    The same verified file ``transfer.backbone("reference")`` loads
+    (``zoo.reference.load_reference_backbone`` checks its size and sha256
+    first and raises ``ChecksumError`` on a corrupt copy).
     """
-    import pathlib
-
-    import keras
-
-    from keras_recipes.bundle import ModelBundle
     from keras_recipes.tasks import Classifier
+    from keras_recipes.zoo.reference import load_reference_backbone
 
-    path = pathlib.Path(__file__).resolve().parents[1] / "data" / "reference_backbone.keras"
-    if not path.is_file():
-        raise FileNotFoundError(f"the shipped reference backbone {path} is missing; regenerate it with "
-                                "`python -m keras_recipes.transfer.reference` or pass encoder=<a ModelBundle>")
-    return ModelBundle.from_model(keras.saving.load_model(path, compile=False)).with_task(
-        Classifier(num_classes=num_classes))
+    return load_reference_backbone().with_task(Classifier(num_classes=num_classes))
 
 
 def _resolve_encoder(encoder, num_classes):

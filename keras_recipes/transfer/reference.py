@@ -5,111 +5,28 @@ no weight hub, so the package ships its own: a small ``zoo.resnet`` trained on
 digits 0-4 (16x16, grayscale) from the bundled scikit-learn digits. The
 target task of the lecture is digits 5-9: no image is shared. Beside the
 ``.keras`` file a JSON gives the source task, the source test accuracy, the
-Keras version and the file's sha256, which the loader verifies.
+Keras version and the file's sha256, which the loader verifies (the loader
+lives one floor down, ``keras_recipes.zoo.reference``, so every theme uses
+the verified one; it is re-exported here).
 
 Regenerate (about a minute on a 2-core CPU)::
 
     python -m keras_recipes.transfer.reference
 """
 
-import hashlib
 import json
 import os
 import pathlib
 
-DATA_DIR = pathlib.Path(__file__).resolve().parents[1] / "data"
-MODEL_FILE = "reference_backbone.keras"
-REGENERATE = "python -m keras_recipes.transfer.reference"
+from keras_recipes.zoo.reference import (  # noqa: F401  (the verified loader, one floor down)
+    DATA_DIR, MODEL_FILE, REGENERATE, ChecksumError, load_reference_backbone, metadata_path,
+    reference_metadata, sha256_of, verify_backbone_file,
+)
+
 SOURCE_CLASSES = (0, 1, 2, 3, 4)
 TARGET_CLASSES = (5, 6, 7, 8, 9)
 IMAGE_SIZE = 16
 ARCHITECTURE = {"width": 16, "depth": (1, 1, 1)}
-
-
-class ChecksumError(ValueError):
-    """A backbone file does not match the sha256 recorded beside it."""
-
-
-def sha256_of(path):
-    """Hex sha256 of the file at ``path``."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _metadata_path(path):
-    return pathlib.Path(path).with_suffix(".json")
-
-
-def reference_metadata(path=None):
-    """The JSON beside the backbone file: source task, accuracy, Keras version, sha256."""
-    path = pathlib.Path(path or DATA_DIR / MODEL_FILE)
-    meta_path = _metadata_path(path)
-    if not meta_path.is_file():
-        raise FileNotFoundError(
-            f"no metadata {meta_path} beside the backbone {path}; regenerate both with "
-            f"`{REGENERATE}`"
-        )
-    with open(meta_path) as f:
-        return json.load(f)
-
-
-def verify_backbone_file(path=None):
-    """Raise ``ChecksumError`` unless the file matches its recorded size and sha256.
-
-    ```python
-    from keras_recipes.transfer import verify_backbone_file
-    verify_backbone_file()          # the shipped reference: returns its metadata
-    ```
-    """
-    path = pathlib.Path(path or DATA_DIR / MODEL_FILE)
-    meta = reference_metadata(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"backbone file {path} is missing; regenerate it with `{REGENERATE}`")
-    size = path.stat().st_size
-    if size != meta["bytes"]:
-        raise ChecksumError(
-            f"backbone file {path} has {size} bytes but its metadata records {meta['bytes']} "
-            f"(truncated or replaced?); reinstall the package or regenerate with `{REGENERATE}`"
-        )
-    actual = sha256_of(path)
-    if actual != meta["sha256"]:
-        raise ChecksumError(
-            f"backbone file {path} has sha256 {actual} but its metadata records "
-            f"{meta['sha256']} (corrupted or replaced?); reinstall the package or "
-            f"regenerate with `{REGENERATE}`"
-        )
-    return meta
-
-
-def load_reference_backbone(path=None):
-    """The shipped backbone (digits 0-4) as a ``ModelBundle``, after checking its sha256.
-
-    Attach the target task with ``bundle.with_task(...)`` or use
-    ``backbone("reference", num_classes=5)``.
-
-    >>> from keras_recipes.tasks import Classifier
-    >>> from keras_recipes.transfer import load_reference_backbone
-    >>> source = load_reference_backbone()
-    >>> tuple(source.model.input.shape[1:]), tuple(source.model.output.shape[1:])
-    ((16, 16, 1), (5,))
-    >>> target = source.with_task(Classifier(num_classes=5))
-
-    Args:
-        path: a ``.keras`` file with its ``.json`` beside it (default: the
-            file shipped in ``keras_recipes/data/``).
-    Raises:
-        ChecksumError: the file does not match its recorded size or sha256.
-    """
-    import keras
-
-    from keras_recipes.bundle import ModelBundle
-
-    path = pathlib.Path(path or DATA_DIR / MODEL_FILE)
-    verify_backbone_file(path)
-    return ModelBundle.from_model(keras.saving.load_model(path, compile=False))
 
 
 def train_reference_backbone(out_dir=DATA_DIR, epochs=30, seed=0, verbose=2):
@@ -171,7 +88,7 @@ def train_reference_backbone(out_dir=DATA_DIR, epochs=30, seed=0, verbose=2):
         "sha256": sha256_of(path),
         "regenerate": REGENERATE,
     }
-    with open(_metadata_path(path), "w") as f:
+    with open(metadata_path(path), "w") as f:
         json.dump(meta, f, indent=2)
         f.write("\n")
     return meta

@@ -2,10 +2,11 @@
 
 * ``space``: ``Int`` / ``Float`` / ``Choice`` / ``Fixed`` specs, validated at the door.
 * ``hypermodel``: ``BundleHyperModel``, any bundle builder + a space -> KerasTuner trials.
-* ``narrowing``: ``narrow_space`` (one hull around the top-k) and ``beam_spaces``
-  (one half-to-twice neighbourhood per kept trial), the coarse-to-fine rules.
-* ``search``: ``guided_search``, rounds in one resumable project.
-* ``distributed``: KerasTuner's chief/worker mode, round by round.
+* ``narrowing``: ``beam_spaces`` (one half-to-twice neighbourhood per kept trial,
+  guided search's default) and ``narrow_space`` (one hull around the top-k).
+* ``search``: ``guided_search``, rounds (a beam of neighbourhoods each) in one
+  resumable project.
+* ``distributed``: KerasTuner's chief/worker mode, neighbourhood by neighbourhood.
 
 Importing this package imports KerasTuner (``import keras_recipes`` does not).
 """

@@ -4,10 +4,12 @@ KerasTuner's distributed mode is set by three environment variables in
 every process: ``KERASTUNER_TUNER_ID`` ("chief" for the oracle, any other
 id for a worker), ``KERASTUNER_ORACLE_IP`` and ``KERASTUNER_ORACLE_PORT``.
 All processes run the same ``guided_search`` call with the same
-``directory`` (a shared file system). Guided search adds rounds on top:
-round ``r`` is served on port ``KERASTUNER_ORACLE_PORT + r``, so keep that
-many consecutive ports free. The chief narrows the space between rounds;
-workers only ask it for trials.
+``directory`` (a shared file system). Guided search adds rounds on top, each
+a beam of neighbourhoods with an oracle each: the i-th oracle (round 0,
+then every round's neighbourhoods in order; 1 + top_k per narrowed round at
+most) is served on port ``KERASTUNER_ORACLE_PORT + i``, so keep that many
+consecutive ports free. The chief narrows between rounds; workers only ask
+it for trials.
 
 Two things in KerasTuner's own chief loop (``oracle_chief.start_server``)
 do not suit several rounds: it polls every 20 s once the last trials are
@@ -41,7 +43,7 @@ def role():
 
 @contextlib.contextmanager
 def round_port(index):
-    """Within the block, ``KERASTUNER_ORACLE_PORT`` is the base port + ``index``."""
+    """Within the block, ``KERASTUNER_ORACLE_PORT`` is the base port + ``index`` (the oracle's)."""
     if role() == "standalone":
         yield
         return

@@ -5,8 +5,8 @@ Start everything on 127.0.0.1 with one command (a chief and two workers)::
     python -m keras_recipes.tuning.distributed_example --directory /tmp/guided --workers 2
 
 or start each process yourself, on one machine or several sharing
-``--directory`` (pick the chief's address and a free base port; round ``r``
-uses port ``base + r``)::
+``--directory`` (pick the chief's address and a free base port; the i-th
+oracle, counting each round's neighbourhoods, uses port ``base + i``)::
 
     KERASTUNER_TUNER_ID=chief   KERASTUNER_ORACLE_IP=10.0.0.1 KERASTUNER_ORACLE_PORT=8000 \\
         python -m keras_recipes.tuning.distributed_example --directory /shared/guided

@@ -145,3 +145,38 @@ def beam_spaces(space, top_values, *, spread=2.0):
         raise ValueError(f"spread must be a number > 1; received: spread={spread!r}")
     return [{name: _around_one(spec, values.get(name), spread) for name, spec in space.items()}
             for values in top_values]
+
+
+def _ends(spec):
+    return (spec.value, spec.value) if isinstance(spec, Fixed) else (spec.min_value, spec.max_value)
+
+
+def envelope(parent, spaces):
+    """The smallest space that holds every space of a beam (one dict for a whole round).
+
+    ``parent`` is the space the beam was cut from; it gives each parameter's
+    kind. Choices keep the values any neighbourhood kept (in the parent's
+    order); numbers span the lowest to the highest end of any neighbourhood.
+
+    >>> from keras_recipes.tuning import Choice, Float
+    >>> parent = {"lr": Float(1e-4, 1e-1, log=True), "opt": Choice(["adam", "sgd", "rmsprop"])}
+    >>> beam = beam_spaces(parent, [{"lr": 1e-3, "opt": "sgd"}, {"lr": 1e-2, "opt": "adam"}])
+    >>> envelope(parent, beam)
+    {'lr': Float(min_value=0.0005, max_value=0.02, log=True), 'opt': Choice(values=('adam', 'sgd'))}
+    """
+    out = {}
+    for name, spec in parent.items():
+        parts = [s[name] for s in spaces]
+        if all(p == parts[0] for p in parts):
+            out[name] = parts[0]
+        elif isinstance(spec, Choice):
+            seen = {v for p in parts for v in ((p.value,) if isinstance(p, Fixed) else p.values)}
+            out[name] = Choice(tuple(v for v in spec.values if v in seen))
+        else:
+            lo = min(_ends(p)[0] for p in parts)
+            hi = max(_ends(p)[1] for p in parts)
+            if isinstance(spec, Float):
+                out[name] = Float(float(lo), float(hi), log=spec.log)
+            else:
+                out[name] = Int(int(lo), int(hi), log=spec.log, step=spec.step)
+    return out

@@ -15,12 +15,20 @@ class GuidedSearchResult:
         best_hyperparameters: ``{name: value}`` of the best trial over all rounds.
         best_model: that trial's model, rebuilt and restored from its best
             checkpoint (not compiled: compile it before ``evaluate``).
-        trials: one dict per trial: ``round``, ``trial_id``, ``status``,
-            ``score`` (the objective, NaN if the trial did not complete),
-            ``tuner_id`` (who ran it) and the hyperparameter values.
-        spaces: the space searched by each round (round 0 is the initial one).
+        trials: one dict per trial: ``round``, ``trial_id`` (KerasTuner's,
+            prefixed ``n<j>-`` in neighbourhood j of a beam round, so
+            ``(round, trial_id)`` is unique), ``status``, ``score`` (the
+            objective, NaN if the trial did not complete), ``tuner_id`` (who
+            ran it), ``neighbourhood`` (its index in a beam round, else None),
+            ``around`` (the trial its neighbourhood grew from, as
+            ``"r<round>:<trial_id>"``, else None) and the hyperparameter values.
+        spaces: the space searched by each round (round 0 is the initial one;
+            for a beam round, the envelope of its neighbourhoods).
         objective: the objective's name; ``direction``: "min" or "max".
-        tuners: the KerasTuner tuner of each round (for KerasTuner's own API).
+        tuners: the KerasTuner tuner of each round's neighbourhoods, in order
+            (one per round with ``narrowing="hull"``).
+        neighbourhoods: per round, a list of ``{"around": label or None,
+            "space": space}``, one per neighbourhood (one for round 0).
     """
 
     best_hyperparameters: dict
@@ -30,6 +38,7 @@ class GuidedSearchResult:
     objective: str
     direction: str
     tuners: list = field(default_factory=list, repr=False)
+    neighbourhoods: list = field(default_factory=list, repr=False)
 
     @property
     def best_bundle(self):
@@ -49,18 +58,26 @@ class GuidedSearchResult:
         return out
 
     def table(self):
-        """All trials as aligned text, one line per trial, grouped by round."""
+        """All trials as aligned text, one line per trial, grouped by round.
+
+        Column ``from`` names the trial a beam neighbourhood grew from
+        (``r0:03`` = round 0's trial 03), ``-`` for round 0.
+        """
         names = list(self.spaces[0])
-        head = ["round", "trial", "tuner", self.objective] + names
-        rows = [[str(t["round"]), t["trial_id"], str(t["tuner_id"]), f"{t['score']:.4f}"]
-                + [_short(t.get(n)) for n in names] for t in self.trials]
+        head = ["round", "trial", "tuner", "from", self.objective] + names
+        rows = [[str(t["round"]), t["trial_id"], str(t["tuner_id"]), t.get("around") or "-",
+                 f"{t['score']:.4f}"] + [_short(t.get(n)) for n in names] for t in self.trials]
         widths = [max(len(x) for x in col) for col in zip(head, *rows)]
         return "\n".join("  ".join(x.ljust(w) for x, w in zip(line, widths))
                          for line in [head] + rows)
 
     def describe_spaces(self):
-        """Each round's space as text (what ``guided_search`` prints between rounds)."""
-        return "\n".join(f"round {r}:\n{format_space(s)}" for r, s in enumerate(self.spaces))
+        """Each round's space (each neighbourhood's, in a beam) as text, as ``guided_search`` prints."""
+        parts = self.neighbourhoods or [[{"around": None, "space": s}] for s in self.spaces]
+        return "\n".join(
+            f"round {r}" + (f", neighbourhood {j} around {p['around']}" if p["around"] else "")
+            + f":\n{format_space(p['space'])}" for r, round_parts in enumerate(parts)
+            for j, p in enumerate(round_parts))
 
     def plot(self, path=None):
         """The objective of every trial, coloured by round, with each round's best marked.

@@ -1,12 +1,16 @@
 """Guided (coarse-to-fine) hyperparameter search, diagram A8, in one call.
 
 Round 0 explores the initial space with KerasTuner's random or Bayesian
-oracle; every later round searches a space narrowed around the previous
-round's top-k trials (``narrow_space``). All rounds live in one project
-directory (``<directory>/<project_name>/round<r>/``, plus the manifest
-``guided_search.json``), so a search that was interrupted, even by SIGKILL
-in the middle of a trial, resumes where it stopped: finished trials are
-reloaded, not run again, across round boundaries too.
+oracle; every later round is a beam: one neighbourhood (half to twice each
+value, ``beam_spaces``) around each of the previous round's top-k trials,
+the round's trials split among them, each neighbourhood searched by its own
+oracle (``narrowing="hull"`` instead searches one space around all top-k,
+``narrow_space``). Everything lives in one project directory
+(``<directory>/<project_name>/round<r>/`` or ``round<r>_n<j>/`` for
+neighbourhood j, plus the manifest ``guided_search.json``), so a search that
+was interrupted, even by SIGKILL in the middle of a trial, resumes where it
+stopped: finished trials are reloaded, not run again, across round and
+neighbourhood boundaries too.
 """
 
 import math
@@ -16,8 +20,10 @@ import keras
 import keras_tuner
 
 from keras_recipes.checks import require_choice, require_positive_int, require_positive_number
+
+NARROWING = ("beam", "hull")
 from keras_recipes.tuning import distributed
-from keras_recipes.tuning.narrowing import narrow_space
+from keras_recipes.tuning.narrowing import beam_spaces, envelope, narrow_space
 from keras_recipes.tuning.project import Project
 from keras_recipes.tuning.result import GuidedSearchResult
 from keras_recipes.tuning.space import (
@@ -95,20 +101,58 @@ def top_values(tuner, k):
     return [dict(t.hyperparameters.values) for t in top_trials(tuner, k)]
 
 
-def _rows(round_index, tuner):
+def round_top(stages, k):
+    """The ``k`` best completed trials over the stages (neighbourhoods) of one round.
+
+    ``stages`` are guided search's stage records (``{"tuner", "round",
+    "neighbourhood", ...}``); returns ``(stage, trial)`` pairs, best first,
+    ties broken by stage order then trial id.
+    """
+    candidates = [(i, stage, t) for i, stage in enumerate(stages)
+                  for t in top_trials(stage["tuner"], k)]
+    if not candidates:
+        return []
+    sign = -1 if stages[0]["tuner"].oracle.objective.direction == "max" else 1
+    candidates.sort(key=lambda c: (sign * c[2].score, c[0], c[2].trial_id))
+    return [(stage, t) for _, stage, t in candidates[:k]]
+
+
+def row_trial_id(stage, trial_id):
+    """A trial's id in the result: KerasTuner's, prefixed ``n<j>-`` in neighbourhood j of a beam.
+
+    So ``(round, trial_id)`` names one trial (KerasTuner numbers each
+    neighbourhood's trials from 0).
+    """
+    return trial_id if stage["neighbourhood"] is None else f"n{stage['neighbourhood']}-{trial_id}"
+
+
+def trial_label(stage, trial_id):
+    """How the table's ``from`` column names a trial: ``r<round>:<row trial id>``."""
+    return f"r{stage['round']}:{row_trial_id(stage, trial_id)}"
+
+
+def split_trials(total, k):
+    """``total`` trials over ``k`` neighbourhoods, best first: ``split_trials(5, 2) == [3, 2]``."""
+    return [total // k + (1 if j < total % k else 0) for j in range(k)]
+
+
+def _rows(stage):
     rows = []
+    tuner = stage["tuner"]
     for trial_id in sorted(tuner.oracle.trials):
         trial = tuner.oracle.trials[trial_id]
         score = trial.score if trial.status == "COMPLETED" and trial.score is not None else math.nan
-        rows.append({"round": round_index, "trial_id": trial_id, "status": trial.status,
+        rows.append({"round": stage["round"], "trial_id": row_trial_id(stage, trial_id),
+                     "status": trial.status,
                      "score": float(score), "tuner_id": trial_tuner_id(tuner, trial_id),
+                     "neighbourhood": stage["neighbourhood"], "around": stage["around"],
                      **trial.hyperparameters.values})
     return rows
 
 
-def _collect(tuners, spaces, objective):
-    candidates = [(top_trials(t, 1), r, t) for r, t in enumerate(tuners)]
-    candidates = [(best[0], r, t) for best, r, t in candidates if best]
+def _collect(stages, spaces, neighbourhoods, objective):
+    candidates = [(top_trials(s["tuner"], 1), i, s["tuner"]) for i, s in enumerate(stages)]
+    candidates = [(best[0], i, t) for best, i, t in candidates if best]
     if not candidates:
         raise RuntimeError("no trial completed; see the trial messages in the project directory")
     sign = -1 if objective.direction == "max" else 1
@@ -116,36 +160,73 @@ def _collect(tuners, spaces, objective):
     return GuidedSearchResult(
         best_hyperparameters=dict(best_trial.hyperparameters.values),
         best_model=best_tuner.load_model(best_trial),
-        trials=[row for r, t in enumerate(tuners) for row in _rows(r, t)],
+        trials=[row for s in stages for row in _rows(s)],
         spaces=spaces, objective=objective.name, direction=objective.direction,
-        tuners=tuners,
+        tuners=[s["tuner"] for s in stages], neighbourhoods=neighbourhoods,
     )
+
+
+def _round_plan(trials, top_k, narrowing):
+    """Per round, the trial count of each of its stages (one oracle each).
+
+    Known to every process before any trial runs, so distributed workers
+    follow the chief's stages (and ports) without being told.
+    """
+    plan = [[trials[0]]]
+    for n in trials[1:]:
+        plan.append(split_trials(n, min(top_k, n)) if narrowing == "beam" else [n])
+    return plan
+
+
+def _beam(initial, previous, top_k, count, spread):
+    """``count`` neighbourhoods around the best trials of the previous round's stages.
+
+    If fewer than ``count`` trials completed, the best ones take the extra
+    neighbourhoods in turn (each with its own oracle seed).
+    """
+    top = round_top(previous, top_k)
+    if not top:
+        raise RuntimeError("no trial of the previous round completed; nothing to narrow around")
+    centres = [top[j % len(top)] for j in range(count)]
+    spaces = beam_spaces(initial, [dict(t.hyperparameters.values) for _, t in centres],
+                         spread=spread)
+    return [{"around": trial_label(stage, t.trial_id), "space": space}
+            for (stage, t), space in zip(centres, spaces)]
 
 
 def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy", top_k=3,
                   margin=0.25, oracle="random", warm_start=(), directory="tuning",
                   project_name="guided_search", overwrite=False, on_change="raise", seed=0,
-                  round_epochs=None, verbose=1, **fit_kwargs):
-    """Coarse-to-fine search: a random/Bayesian round, then rounds narrowed around the best.
+                  round_epochs=None, narrowing="beam", spread=2.0, verbose=1, **fit_kwargs):
+    """Coarse-to-fine search: a random/Bayesian round, then a beam around the best.
 
     Diagram A8 ("Automatic (Guided) Hyperparameter Tuning"). Round 0 runs
-    ``trials[0]`` trials over the hypermodel's space; round ``r`` runs
-    ``trials[r]`` trials over ``narrow_space(space of round r-1, top-k
-    values of round r-1, margin=margin)``. The space of every round is
-    recorded in the project and printed.
+    ``trials[0]`` trials over the hypermodel's space. Each later round ``r``
+    is a beam: the top ``k = min(top_k, trials[r])`` trials of round ``r-1``
+    each get their own neighbourhood (``beam_spaces``: half to twice each
+    numeric value with the default ``spread=2``, on the log scale for
+    log-sampled parameters; choices fixed to the trial's), and the round's
+    ``trials[r]`` trials are split among them, best first
+    (``split_trials``), each neighbourhood searched by its own oracle. So
+    two good but distant configurations are refined separately instead of
+    the whole range between them. ``narrowing="hull"`` searches one space
+    around all top-k instead (``narrow_space``, widened by ``margin``).
+    ``round_epochs`` lets narrowed rounds train longer. Every neighbourhood
+    is recorded in the project and printed; ``result.table()`` names the
+    trial each neighbourhood grew from.
 
     Resuming (``overwrite=False``, the default) reloads finished trials of
     every round and re-runs only the one that was interrupted. If the
     project was started with another space, objective, oracle, trials,
-    top_k, margin, seed or warm start, resuming raises ``ValueError`` naming
-    the change; ``on_change="restart"`` deletes the old project instead.
-    The objective is checked against what training actually logs (one step)
-    before the first trial. Every trial starts from a clean Keras session
-    (KerasTuner clears it before each build).
+    top_k, margin, narrowing, spread, seed or warm start, resuming raises
+    ``ValueError`` naming the change; ``on_change="restart"`` deletes the old
+    project instead. The objective is checked against what training
+    actually logs (one step) before the first trial. Every trial starts
+    from a clean Keras session (KerasTuner clears it before each build).
 
     In KerasTuner's distributed mode (see ``keras_recipes.tuning.distributed``)
-    the chief serves the oracle of each round and narrows between rounds,
-    workers run trials; workers return None.
+    the chief serves the oracle of each neighbourhood in turn and narrows
+    between rounds, workers run trials; workers return None.
 
     ```python
     import functools
@@ -172,9 +253,11 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
             Default (8, 8).
         objective: metric name (e.g. "val_accuracy", "val_loss") or a
             ``keras_tuner.Objective``. Default "val_accuracy".
-        top_k: how many best trials of a round define the next space. Default 3.
-        margin: widening of each narrowed range, as a fraction of the top-k
-            span on the sampling scale. Default 0.25.
+        top_k: how many best trials of a round the next round narrows
+            around: the beam's width (neighbourhoods per round, at most that
+            round's trials). Default 3.
+        margin: with ``narrowing="hull"``, widening of each narrowed range,
+            as a fraction of the top-k span on the sampling scale. Default 0.25.
         oracle: "random" or "bayesian" (KerasTuner's oracles). Default "random".
         warm_start: configurations (dicts name -> value) run as the first
             trials of round 0; names left out take the space's default.
@@ -182,16 +265,24 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
         overwrite: delete an existing project first. Default False (resume).
         on_change: "raise" (default) or "restart" when an existing project
             was started with other settings.
-        seed: seed of the oracles (round r uses ``seed + r``). Default 0.
+        seed: seed of the oracles (the i-th oracle, counting every round's
+            neighbourhoods in order, uses ``seed + i``). Default 0.
         round_epochs: optional training epochs of each round, one per entry
             of ``trials`` (the seven-step recipe's "refine, train longer":
             e.g. ``(1, 3)``); overrides ``epochs=`` round by round. Default
             None: every round trains ``epochs``.
+        narrowing: "beam" (default: one neighbourhood per kept trial) or
+            "hull" (one space around all of them).
+        spread: with the beam, each neighbourhood spans ``value / spread``
+            to ``value * spread``; > 1. Default 2.0 (half to twice).
         verbose: 0 silent, 1 KerasTuner's per-trial display and the spaces.
     Returns:
         a ``GuidedSearchResult`` (None on a distributed worker).
     """
     trials, top_k = _check_rounds(trials, top_k, margin)
+    require_choice("narrowing", narrowing, NARROWING)
+    if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not spread > 1:
+        raise ValueError(f"spread must be a number > 1 (2.0: half to twice); received: spread={spread!r}")
     if round_epochs is not None:
         if isinstance(round_epochs, int) or len(round_epochs) != len(trials):
             raise ValueError(f"round_epochs must give one epoch count per round "
@@ -216,38 +307,78 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
                     "top_k": top_k, "margin": margin, "seed": seed, "warm_start": warm_start}
         if round_epochs is not None:  # only when given: older manifests stay valid
             settings["round_epochs"] = round_epochs
+        if narrowing == "beam":  # likewise: a hull project's manifest is unchanged
+            settings.update(narrowing=narrowing, spread=spread)
         # The objective is checked first: a refused search writes no manifest, so the
         # corrected rerun starts cleanly.
         check_objective(objective, logged_metric_names(hypermodel, *fit_args, **fit_kwargs))
         project = Project.open(root, settings, overwrite=overwrite, on_change=on_change)
 
-    tuners, spaces = [], []
-    for r, max_trials in enumerate(trials):
-        if project is not None:
-            if r > 0:
-                recorded = project.round_space(r)
-                space = (space_from_json(recorded) if recorded is not None
-                         else narrow_space(spaces[-1], top_values(tuners[-1], top_k), margin=margin))
-            project.record_round(r, space_to_json(space))
-            if verbose:
-                kind = "initial" if r == 0 else f"narrowed around the top {top_k} of round {r - 1}"
-                print(f"Guided search round {r} ({kind}), {max_trials} trials:\n{format_space(space)}")
-        spaces.append(space)
-        with distributed.round_port(r):
-            tuner = GuidedTuner(
-                oracle=make_oracle(oracle, objective=objective, max_trials=max_trials,
-                                   hyperparameters=to_hyperparameters(space), seed=seed + r,
-                                   warm_start=warm_start if r == 0 else ()),
-                hypermodel=hypermodel, directory=root, project_name=f"round{r}",
-                overwrite=False)
-            if role == "chief":
-                distributed.serve_oracle(tuner)
+    initial = space
+    stages, spaces, neighbourhoods = [], [], []
+    for r, counts in enumerate(_round_plan(trials, top_k, narrowing)):
+        beam_round = r > 0 and narrowing == "beam"
+        previous = [s for s in stages if s["round"] == r - 1]
+        if project is None:  # a worker: the chief's oracles hold the narrowed spaces
+            parts = [{"around": None, "space": initial}] * len(counts)
+        else:
+            recorded = project.round_space(r) if r > 0 else None
+            if recorded is not None:
+                parts = _round_from_json(recorded)
+            elif r == 0:
+                parts = [{"around": None, "space": initial}]
+            elif beam_round:
+                parts = _beam(initial, previous, top_k, len(counts), spread)
             else:
-                round_kwargs = dict(fit_kwargs)
-                if round_epochs is not None:
-                    round_kwargs["epochs"] = round_epochs[r]
-                tuner.search(*fit_args, verbose=verbose, **round_kwargs)
-        tuners.append(tuner)
+                top = [dict(t.hyperparameters.values) for _, t in round_top(previous, top_k)]
+                parts = [{"around": None, "space": narrow_space(spaces[-1], top, margin=margin)}]
+            project.record_round(r, _round_to_json(parts, beam_round))
+            if verbose:
+                print(_describe_round(r, parts, counts, top_k, beam_round))
+        spaces.append(envelope(initial, [p["space"] for p in parts]) if beam_round
+                      else parts[0]["space"])
+        neighbourhoods.append(parts)
+        for j, (count, part) in enumerate(zip(counts, parts)):
+            index = len(stages)
+            with distributed.round_port(index):
+                tuner = GuidedTuner(
+                    oracle=make_oracle(oracle, objective=objective, max_trials=count,
+                                       hyperparameters=to_hyperparameters(part["space"]),
+                                       seed=seed + index, warm_start=warm_start if r == 0 else ()),
+                    hypermodel=hypermodel, directory=root,
+                    project_name=f"round{r}_n{j}" if beam_round else f"round{r}", overwrite=False)
+                if role == "chief":
+                    distributed.serve_oracle(tuner)
+                else:
+                    round_kwargs = dict(fit_kwargs)
+                    if round_epochs is not None:
+                        round_kwargs["epochs"] = round_epochs[r]
+                    tuner.search(*fit_args, verbose=verbose, **round_kwargs)
+            stages.append({"round": r, "neighbourhood": j if beam_round else None,
+                           "around": part["around"], "tuner": tuner})
     if role == "worker":
         return None
-    return _collect(tuners, spaces, objective)
+    return _collect(stages, spaces, neighbourhoods, objective)
+
+
+def _round_to_json(parts, beam_round):
+    if not beam_round:
+        return space_to_json(parts[0]["space"])
+    return [{"around": p["around"], "space": space_to_json(p["space"])} for p in parts]
+
+
+def _round_from_json(recorded):
+    if isinstance(recorded, list):
+        return [{"around": p["around"], "space": space_from_json(p["space"])} for p in recorded]
+    return [{"around": None, "space": space_from_json(recorded)}]
+
+
+def _describe_round(r, parts, counts, top_k, beam_round):
+    if r == 0:
+        return f"Guided search round 0 (initial), {counts[0]} trials:\n{format_space(parts[0]['space'])}"
+    if not beam_round:
+        return (f"Guided search round {r} (narrowed around the top {top_k} of round {r - 1}), "
+                f"{counts[0]} trials:\n{format_space(parts[0]['space'])}")
+    return "\n".join(
+        f"Guided search round {r}, neighbourhood {j} (around trial {p['around']}), {n} trials:\n"
+        f"{format_space(p['space'])}" for j, (p, n) in enumerate(zip(parts, counts)))
