@@ -127,12 +127,11 @@ def test_small_convnet_switches_on_one_regulariser_per_arm():
 
 
 def test_norm_option_keeps_the_batch_norm_default_and_normalises_as_the_slides():
-    default = resnet((8, 8, 1), 10, width=8, depth=(1, 1))
+    default = resnet((8, 8, 1), 10, width=4, depth=(1,))
     kinds = {type(layer).__name__ for layer in default.encoder.layers}
     assert "BatchNormalization" in kinds and "GroupNormalization" not in kinds
-    assert [layer.name for layer in default.encoder.layers] == [
-        layer.name for layer in resnet((8, 8, 1), 10, width=8, depth=(1, 1), norm="batch").encoder.layers]
-    group = vgg((8, 8, 1), 10, width=12, depth=(1,), norm="group").encoder
+    assert {"stem_bn", "group1_block1_a_bn", "group1_block1_b_bn"} <= {layer.name for layer in default.encoder.layers}
+    group = vgg((8, 8, 1), 10, width=12, depth=(1,), norm="group", pooling="avg").encoder
     assert "stem_gn" in {layer.name for layer in group.layers} and group.get_layer("stem_gn").groups == 4
     x = np.random.default_rng(0).normal(3.0, 2.0, size=(2, 4, 4, 12)).astype("float32")
     layer_norm = keras.Model(inp := keras.Input((4, 4, 12)), normalization(inp, "layer"))(x)

@@ -41,7 +41,7 @@ def small_convnet(regularizer="none", input_shape=(8, 8, 1), num_classes=10, wid
     Any other name in ``REGULARIZERS`` builds the plain network (the arm is
     in the training, see ``compare_regularizers``).
 
-    >>> small_convnet("dropblock", width=4).model.get_layer("dropblock").block_size
+    >>> small_convnet("dropblock", width=4).encoder.get_layer("dropblock").block_size
     3
 
     Args:
