@@ -131,6 +131,43 @@ RECIPES = (
         "data_centric.adversarial_debiasing / debiasing_tradeoff, data_centric.GradientReversal",
         "notebooks/31_data_valuation_and_bias.ipynb",
     ),
+    Recipe(
+        "Regularization: a common pattern, training: add some randomness, testing: marginalize over it "
+        "(DropConnect, Fractional Max Pooling, DropBlock, Stochastic Depth, ShakeShake) [seeds 002, 004]",
+        "layers.DropConnectDense / DropConnectConv2D, layers.DropBlock2D, layers.FractionalMaxPooling2D "
+        "(TensorFlow only), layers.StochasticDepth, layers.ShakeShake, zoo.shake_shake_block",
+        "notebooks/60_regularisation.ipynb",
+    ),
+    Recipe(
+        "Regularization: data augmentation (random crops and scales, RandAugment), Cutout / Random Erasing, "
+        "Mixup / CutMix, Label Smoothing [seed 002]",
+        "regularization.regularized_dataset / train_regularized, augment.mixing (one_hot_labels, mix_batches, "
+        "image_regularizers)",
+        "notebooks/60_regularisation.ipynb",
+    ),
+    Recipe(
+        "Regularization: summary (dropout, L2 / decoupled weight decay, augmentation, mixup, cutmix, label smoothing, "
+        "DropConnect, DropBlock, stochastic depth, shake-shake, measured side by side) [seeds 002, 004]",
+        "regularization.compare_regularizers, regularization.small_convnet, bench/toolbox.py",
+        "notebooks/60_regularisation.ipynb",
+    ),
+    Recipe(
+        "Model Ensembles: train multiple independent models, average their predicted probabilities; "
+        "testing: average a fixed set of crops (4 corners + center, + flips) [seed 002]",
+        "regularization.compare_ensembles, regularization.tta_views / tta_predict, callbacks.average_predictions",
+        "notebooks/60_regularisation.ipynb",
+    ),
+    Recipe(
+        "Error: unequal class weightings, focal loss, KL divergence with label smoothing [seed 004]",
+        "regularization.class_weights, imbalanced_splits, compare_imbalance_losses, "
+        "train_regularized(loss='focal', class_weight='balanced', label_smoothing=)",
+        "notebooks/60_regularisation.ipynb",
+    ),
+    Recipe(
+        "Forward pass: batch normalization and its alternatives, group normalization, layer normalization [seed 004]",
+        "zoo.vgg / resnet / mobilenet_v2 (norm='batch' | 'layer' | 'group'), zoo.parts.normalization",
+        "notebooks/60_regularisation.ipynb",
+    ),
 )
 
 

@@ -25,6 +25,8 @@ from keras_recipes.transfer import (
 )
 from keras_recipes.tuning import BundleHyperModel, Choice, Float, Int, guided_search, narrow_space
 from keras_recipes.zoo import mobilenet_v2, resnet, vgg
+from keras_recipes.layers import DropBlock2D
+from keras_recipes.regularization import compare_regularizers, regularized_dataset, train_regularized, tta_predict
 
 TINY = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, width=4, depth=(1,))
 
@@ -136,6 +138,16 @@ def _rows():
         ("guided_search spread<=1", lambda v, d: guided_search(v["hypermodel"], v["digits8"], spread=1.0, directory=d), ValueError, "spread"),
     ]
     del e
+    rows += [
+        # regularization (issue 19): the pipeline, the procedures, the layers, the zoo's norm option
+        ("train_regularized label_smoothing=1", lambda v, d: train_regularized(TINY(), None, label_smoothing=1.0), ValueError, "label_smoothing"),
+        ("train_regularized loss=hinge", lambda v, d: train_regularized(TINY(), None, loss="hinge"), ValueError, "loss"),
+        ("regularized_dataset mixup and cutmix", lambda v, d: regularized_dataset(v["digits8"], 10, mixup=0.2, cutmix=1.0), ValueError, "mixup"),
+        ("compare_regularizers without none", lambda v, d: compare_regularizers(None, ("mixup",)), ValueError, "regularizers"),
+        ("tta_predict shift=0", lambda v, d: tta_predict(TINY(), np.zeros((1, 8, 8, 1)), shift=0), ValueError, "shift"),
+        ("DropBlock2D block_size=0", lambda v, d: DropBlock2D(block_size=0), ValueError, "block_size"),
+        ("vgg norm=instance", lambda v, d: TINY(norm="instance"), ValueError, "norm"),
+    ]
     return rows
 
 

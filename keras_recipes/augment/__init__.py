@@ -11,6 +11,9 @@ zooms fill with a constant 0 (the background), not Keras's default
 * ``seeded``: ``seeded_augment()`` (any Keras augmentation layer as a
   function ``fn(images, seed)`` that is deterministic in the seed) and
   ``copy_seed()``, used by the feature cache's augmented copies.
+* ``mixing``: ``one_hot_labels()``, ``mix_batches()`` (Keras's MixUp /
+  CutMix on one-hot batches) and ``image_regularizers()`` (random crops and
+  scales, RandAugment, random erasing, all in [0, 1]).
 
 New augmentation pieces (weak/strong views, adversarial perturbations, ...)
 go in new files here.
@@ -18,7 +21,9 @@ go in new files here.
     >>> from keras_recipes.augment import augmentation, augment_dataset, seeded_augment
 """
 
+from keras_recipes.augment.mixing import image_regularizers, mix_batches, one_hot_labels
 from keras_recipes.augment.pipeline import augment_dataset, augmentation
 from keras_recipes.augment.seeded import copy_seed, seeded_augment
 
-__all__ = ["augment_dataset", "augmentation", "copy_seed", "seeded_augment"]
+__all__ = ["augment_dataset", "augmentation", "copy_seed", "image_regularizers", "mix_batches", "one_hot_labels",
+           "seeded_augment"]

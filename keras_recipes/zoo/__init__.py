@@ -8,9 +8,10 @@
 
 from keras_recipes.checks import require_choice
 from keras_recipes.zoo.inverted_residual import inverted_residual_block, mobilenet_v2
-from keras_recipes.zoo.parts import POOLING, assemble, bottleneck, conv_bn_act, stem
+from keras_recipes.zoo.parts import NORMS, POOLING, assemble, bottleneck, conv_bn_act, normalization, stem
 from keras_recipes.zoo.plain import vgg, vgg_group
 from keras_recipes.zoo.residual import residual_block, resnet
+from keras_recipes.zoo.shake_shake import shake_shake_block
 
 ARCHITECTURES = {"vgg": vgg, "resnet": resnet, "mobilenet_v2": mobilenet_v2}
 
@@ -31,4 +32,5 @@ def build(name, **kwargs):
 __all__ = [
     "ARCHITECTURES", "POOLING", "assemble", "build", "bottleneck", "conv_bn_act", "stem",
     "vgg", "vgg_group", "resnet", "residual_block", "mobilenet_v2", "inverted_residual_block",
+    "NORMS", "normalization", "shake_shake_block",
 ]

@@ -5,6 +5,7 @@ bottleneck (final pooling / flatten) -> task. Each architecture module only
 supplies its own learner blocks; everything else lives here.
 """
 
+import math
 import numbers
 
 import keras
@@ -14,6 +15,8 @@ from keras_recipes.checks import require_choice, require_positive_int
 from keras_recipes.tasks import Classifier
 
 POOLING = ("avg", "max", "flatten", None)
+NORMS = ("batch", "layer", "group")
+GROUPS = 8  # group normalisation: channels split into gcd(channels, 8) groups
 
 
 def check_input_shape(input_shape, downsamples):
@@ -58,7 +61,7 @@ def resolve_task(task, num_classes):
     return Classifier(num_classes=10 if num_classes is None else num_classes)
 
 
-def begin(input_shape, num_classes, task, width, depth, pooling, downsamples):
+def begin(input_shape, num_classes, task, width, depth, pooling, downsamples, norm="batch"):
     """Validate a builder's common arguments, then make the input and the stem.
 
     ``downsamples(n_groups)`` says how many times the learner halves H and W.
@@ -68,26 +71,49 @@ def begin(input_shape, num_classes, task, width, depth, pooling, downsamples):
     input_shape = check_input_shape(input_shape, downsamples(len(depth)))
     width = require_positive_int("width", width)
     require_choice("pooling", pooling, POOLING)
+    require_choice("norm", norm, NORMS)
     task = resolve_task(task, num_classes)
     inputs = keras.Input(shape=input_shape, name="image")
-    return inputs, stem(inputs, width), depth, width, task
+    return inputs, stem(inputs, width, norm=norm), depth, width, task
 
 
-def conv_bn_act(x, filters, kernel_size=3, strides=1, activation="relu", name="conv"):
-    """Conv2D (no bias) -> BatchNorm -> activation; ``activation=None`` skips it."""
+def normalization(x, norm="batch", name="conv"):
+    """Batch, layer or group normalisation of a (N, H, W, C) map (seed 004 "forward pass").
+
+    * ``"batch"``: ``BatchNormalization`` (statistics over N, H, W per
+      channel; running averages at test time), layer ``{name}_bn``.
+    * ``"layer"``: statistics over H, W, C per example, a scale and offset
+      per channel, the same in training and testing: the slide's formula is
+      ``GroupNormalization(groups=1)``, layer ``{name}_ln``.
+    * ``"group"``: statistics over H, W and a group of channels per example,
+      ``GroupNormalization(groups=gcd(C, 8))``, layer ``{name}_gn``.
+
+    >>> import keras
+    >>> [normalization(keras.Input((4, 4, 12)), n).shape[-1] for n in NORMS]
+    [12, 12, 12]
+    """
+    require_choice("norm", norm, NORMS)
+    if norm == "batch":
+        return keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    groups = 1 if norm == "layer" else math.gcd(int(x.shape[-1]), GROUPS)
+    return keras.layers.GroupNormalization(groups=groups, name=f"{name}_{norm[0]}n")(x)
+
+
+def conv_bn_act(x, filters, kernel_size=3, strides=1, activation="relu", name="conv", norm="batch"):
+    """Conv2D (no bias) -> normalisation (BatchNorm by default) -> activation; ``activation=None`` skips it."""
     x = keras.layers.Conv2D(
         filters, kernel_size, strides=strides, padding="same", use_bias=False,
         kernel_initializer="he_normal", name=f"{name}_conv",
     )(x)
-    x = keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    x = normalization(x, norm, name)
     if activation is not None:
         x = keras.layers.Activation(activation, name=f"{name}_{activation}")(x)
     return x
 
 
-def stem(x, filters, kernel_size=3, strides=1):
+def stem(x, filters, kernel_size=3, strides=1, norm="batch"):
     """The stem convolution group: the first conv -> BN -> ReLU on the raw image."""
-    return conv_bn_act(x, filters, kernel_size, strides, name="stem")
+    return conv_bn_act(x, filters, kernel_size, strides, name="stem", norm=norm)
 
 
 def bottleneck(x, pooling):

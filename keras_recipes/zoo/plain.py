@@ -5,15 +5,15 @@ import keras
 from keras_recipes.zoo.parts import assemble, begin, conv_bn_act
 
 
-def vgg_group(x, filters, blocks, name):
+def vgg_group(x, filters, blocks, name, norm="batch"):
     """``blocks`` conv -> BN -> ReLU units, then a 2x2 max-pool (halves H and W)."""
     for i in range(blocks):
-        x = conv_bn_act(x, filters, name=f"{name}_block{i + 1}")
+        x = conv_bn_act(x, filters, name=f"{name}_block{i + 1}", norm=norm)
     return keras.layers.MaxPooling2D(2, name=f"{name}_pool")(x)
 
 
 def vgg(input_shape=(32, 32, 1), num_classes=None, *, task=None, width=16,
-        depth=(1, 1, 2), pooling="avg", name="vgg"):
+        depth=(1, 1, 2), pooling="avg", norm="batch", name="vgg"):
     """A VGG-style bundle: stem -> groups of 3x3 convs + max-pool -> bottleneck -> task.
 
     Group ``i`` has ``depth[i]`` convolutions of ``width * 2**i`` filters and
@@ -35,11 +35,13 @@ def vgg(input_shape=(32, 32, 1), num_classes=None, *, task=None, width=16,
         depth: convolutions per group, one entry per group.
         pooling: ``"avg"``, ``"max"``, ``"flatten"`` or ``None`` (bottleneck
             is the last convolution's activation).
+        norm: ``"batch"`` (default), ``"layer"`` or ``"group"`` normalisation
+            after every convolution (``zoo.parts.normalization``).
     Returns:
         a ``ModelBundle``.
     """
     inputs, x, depth, width, task = begin(
-        input_shape, num_classes, task, width, depth, pooling, downsamples=lambda groups: groups)
+        input_shape, num_classes, task, width, depth, pooling, downsamples=lambda groups: groups, norm=norm)
     for g, blocks in enumerate(depth):
-        x = vgg_group(x, width * 2**g, blocks, name=f"group{g + 1}")
+        x = vgg_group(x, width * 2**g, blocks, name=f"group{g + 1}", norm=norm)
     return assemble(name, inputs, x, pooling, task)
