@@ -31,7 +31,7 @@ RECIPES = (
     Recipe(
         "Transfer Learning: freeze, new task on cached bottleneck features, unfreeze the top, fine-tune [A1]",
         "transfer.backbone / load_reference_backbone, transfer.freeze / unfreeze, "
-        "transfer.fine_tune (train_head with cache_dir=, train_top), transfer.LayerwiseOptimizer",
+        "transfer.fine_tune (train_head with cache_dir=, train_top), optimizers.DiscriminativeRates",
         "notebooks/02_transfer_learning.ipynb",
     ),
     Recipe(
