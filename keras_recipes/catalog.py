@@ -131,6 +131,34 @@ RECIPES = (
         "data_centric.adversarial_debiasing / debiasing_tradeoff, data_centric.GradientReversal",
         "notebooks/31_data_valuation_and_bias.ipynb",
     ),
+    Recipe(
+        "Training: the weight-update rules side by side (SGD, momentum / Nesterov, AdaGrad, RMSProp, Adam, AdamW); "
+        "layer-wise rates (LARS); gradient noise; Polyak averaging",
+        "training.compare_optimizers (.table() / .plot()), optimizers.LARS, optimizers.GradientNoise, "
+        "optimizers.DiscriminativeRates, optimizers.polyak_momentum",
+        "notebooks/61_optimisers_and_tuning_recipe.ipynb",
+    ),
+    Recipe(
+        "Training Neural Networks II: the seven-step recipe (initial loss, overfit a small sample, rates that make "
+        "the loss drop, coarse grid 1-5 epochs, refine and train longer, learning curves, loop)",
+        "tuning.seven_step_recipe (RecipeReport .table() / .plot()), trials.candidate_rates, tuning.coarse_search / "
+        "refine_search / read_curves / adjust_space",
+        "notebooks/61_optimisers_and_tuning_recipe.ipynb",
+    ),
+    Recipe(
+        "Training: decoupled weight decay vs L2, Huber loss and gradient clipping, early stopping with the best "
+        "snapshot; Glorot / He initialisation by the activations layer by layer",
+        "training.compare_weight_decay / decay_only_step, training.compare_robust_regression, "
+        "training.fit_with_early_stopping, initialization.activation_statistics",
+        "notebooks/61_optimisers_and_tuning_recipe.ipynb",
+    ),
+    Recipe(
+        "Training: adversarial examples (FGSM) and adversarial training; curriculum learning; gradient "
+        "checkpointing for memory",
+        "training.compare_adversarial_training / accuracy_under_attack (augment.fgsm), training.compare_curriculum, "
+        "training.measure_remat (keras.RematScope; memory from JAX's compiled memory analysis)",
+        "notebooks/61_optimisers_and_tuning_recipe.ipynb",
+    ),
 )
 
 

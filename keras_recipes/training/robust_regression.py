@@ -73,8 +73,10 @@ def compare_robust_regression(*, n=200, outlier_fraction=0.1, outlier_size=30.0,
     values") and gradient clipping ("if the magnitude of the gradient exceeds
     a threshold, clip it"): a few huge residuals dominate MSE's gradient and
     drag the line; Huber caps each point's pull at ``delta``; clipping caps
-    the whole step (``clipnorm`` on the optimizer), which bounds the jumps
-    but not the bias. Plain SGD on a one-unit Dense layer, same start.
+    the whole step (``global_clipnorm`` on the optimizer: the norm of all
+    gradients together, as the slide's algorithm; Keras's ``clipnorm`` clips
+    each variable's gradient separately), which bounds the jumps but not
+    the bias. Plain SGD on a one-unit Dense layer, same start.
 
     >>> result = compare_robust_regression(n=100, epochs=5)  # doctest: +SKIP
     >>> sorted(result.slopes)  # doctest: +SKIP
@@ -83,7 +85,7 @@ def compare_robust_regression(*, n=200, outlier_fraction=0.1, outlier_size=30.0,
     Args:
         n: training points. Default 200. outlier_fraction: in [0, 1). Default 0.1.
         outlier_size: offset added to the outliers' targets. Default 30.
-        epochs: Default 40. clipnorm: the clipped run's ``clipnorm``. Default 1.0.
+        epochs: Default 40. clipnorm: the clipped run's ``global_clipnorm``. Default 1.0.
         learning_rate: SGD's. Default 0.05. seed: Default 0.
     Returns:
         a :class:`RegressionComparison`.
@@ -98,7 +100,7 @@ def compare_robust_regression(*, n=200, outlier_fraction=0.1, outlier_size=30.0,
     x_clean = np.linspace(-1, 1, 50, dtype="float32")[:, None]
     y_clean = 2 * x_clean + 1
     runs = {"MSE": ("mse", {}), "Huber": (keras.losses.Huber(delta=1.0), {}),
-            "MSE + clipnorm": ("mse", {"clipnorm": clipnorm})}
+            "MSE + clipnorm": ("mse", {"global_clipnorm": clipnorm})}
     slopes, intercepts, mae, steps = {}, {}, {}, {}
     for name, (loss, clip) in runs.items():
         keras.utils.set_random_seed(seed)

@@ -5,7 +5,7 @@
 3. find rates that make the loss drop (~100 it.) ``trials.candidate_rates``
 4. coarse grid, train ~1-5 epochs                ``coarse_search``
 5. refine around the best, train longer          ``refine_search`` (guided search's narrowed round)
-6. look at the learning curves                   ``best_curves`` + ``curves.read_curves``
+6. look at the learning curves                   ``best_curves`` (retrained) + ``curves.read_curves``
 7. GOTO 5 with the curves' advice                ``adjust_space``
 
 Steps 1-3 live one floor down in ``keras_recipes.trials`` (also re-exported by
@@ -24,7 +24,7 @@ from keras_recipes.trials.rate_candidates import SLIDE_RATES
 from keras_recipes.tuning.curves import read_curves
 from keras_recipes.tuning.hypermodel import BundleHyperModel
 from keras_recipes.tuning.narrowing import narrow_space
-from keras_recipes.tuning.search import guided_search, top_values
+from keras_recipes.tuning.search import guided_search, top_trials, top_values
 from keras_recipes.tuning.space import Choice, Fixed, Float
 
 LOSS = "sparse_categorical_crossentropy"
@@ -172,15 +172,23 @@ def refine_search(builder, data, previous, *, space=None, trials=4, epochs=10, t
                    optimizer=optimizer, seed=seed, verbose=verbose)
 
 
-def best_curves(result):
-    """Step 6's input: per-epoch ``loss``/``val_loss``/... of a search's best trial (KerasTuner's record)."""
+def best_curves(result, data, *, epochs):
+    """Step 6's input: the best configuration of ``result`` trained again for ``epochs``, its per-epoch curves.
+
+    KerasTuner keeps only each trial's best epoch, not its curves, so the
+    best configuration is rebuilt and retrained (same seed, KerasTuner's own
+    ``hypermodel.build`` / ``hypermodel.fit``) with validation, and its
+    ``History`` is returned as a dict.
+    """
     tuner = result.tuners[-1]
-    trial = tuner.oracle.get_best_trials(1)[0]
-    out = {}
-    for name in ("loss", "val_loss", "accuracy", "val_accuracy"):
-        if trial.metrics.exists(name):
-            out[name] = [float(obs.value[0]) for obs in trial.metrics.get_history(name)]
-    return out
+    hp = top_trials(tuner, 1)[0].hyperparameters
+    hypermodel = tuner.hypermodel
+    if getattr(hypermodel, "seed", None) is not None:
+        keras.utils.set_random_seed(hypermodel.seed)
+    model = hypermodel.build(hp)
+    history = hypermodel.fit(hp, model, data.train, validation_data=data.validation,
+                             epochs=require_positive_int("epochs", epochs), verbose=0)
+    return {k: [float(v) for v in vals] for k, vals in getattr(history, "history", history).items()}
 
 
 def adjust_space(space, best, reading, *, factor=3.0):
@@ -276,7 +284,7 @@ def seven_step_recipe(builder, data, *, optimizer="adam", rates=SLIDE_RATES, wei
         result = refine_search(builder, data, previous, space=next_space, trials=refine_trials,  # step 5
                                epochs=refine_epochs, directory=directory, name=f"step5_pass{i}",
                                optimizer=optimizer, seed=seed)
-        curves = best_curves(result)
+        curves = best_curves(result, data, epochs=refine_epochs)
         reading = read_curves(curves)                                                     # step 6
         report.refined.append(result), report.readings.append(reading), report.curves.append(curves)
         say(f"step 5/6 pass {i}: best {_fmt(result.best_hyperparameters)}; curves: {reading.verdict}")
