@@ -49,7 +49,7 @@ def measure(seed: int, smoke: bool) -> dict:
     from keras_recipes.training.runs import scores, train_run
     from keras_recipes.tuning import seven_step_recipe
 
-    data = load_digits(image_size=8, labelled_fraction=0.25, seed=seed)
+    data = load_digits(image_size=8, labelled_fraction=0.1 if smoke else 0.25, seed=seed)
     epochs = 1 if smoke else 10
     out = {}
     names = ["sgd", "adam"] if smoke else list(OPTIMIZERS)
@@ -64,11 +64,11 @@ def measure(seed: int, smoke: bool) -> dict:
                fgsm_attacked_standard=adv.attacked["standard"],
                fgsm_attacked_adversarial=adv.attacked["adversarial"], fgsm_robust_gain=adv.robust_gain)
 
-    refine_epochs = 2 if smoke else 12
+    refine_epochs = 1 if smoke else 12
     with tempfile.TemporaryDirectory() as directory:
         report = seven_step_recipe(
-            _mlp, data, rates=(1e-1, 1e-2, 1e-3) if smoke else (1e-1, 1e-2, 1e-3, 1e-4),
-            rate_iterations=20 if smoke else 100, coarse_trials=2 if smoke else 5,
+            _mlp, data, rates=(1e-1, 1e-2) if smoke else (1e-1, 1e-2, 1e-3, 1e-4),
+            rate_iterations=15 if smoke else 100, min_drop=0.05 if smoke else 0.25, coarse_trials=1 if smoke else 5,
             coarse_epochs=1 if smoke else 3, refine_trials=1 if smoke else 3, refine_epochs=refine_epochs,
             loops=0 if smoke else 1, directory=directory, seed=seed)
     model, _ = train_run(_mlp, data, keras.optimizers.Adam(1e-3), epochs=refine_epochs, seed=seed)

@@ -223,7 +223,7 @@ def adjust_space(space, best, reading, *, factor=3.0):
 
 
 def seven_step_recipe(builder, data, *, optimizer="adam", rates=SLIDE_RATES, weight_decays=(0.0, 1e-5, 1e-4),
-                      rate_iterations=100, coarse_trials=6, coarse_epochs=2, refine_trials=4,
+                      rate_iterations=100, min_drop=0.25, coarse_trials=6, coarse_epochs=2, refine_trials=4,
                       refine_epochs=10, loops=1, directory="seven_step", seed=0, verbose=0):
     """Seed 002's seven steps on one model family, in one call; a report of every step.
 
@@ -250,6 +250,7 @@ def seven_step_recipe(builder, data, *, optimizer="adam", rates=SLIDE_RATES, wei
         rates: step 3's candidates. Default (1e-1, 1e-2, 1e-3, 1e-4).
         weight_decays: step 4's weight decay choices. Default (0, 1e-5, 1e-4).
         rate_iterations: step 3's iterations per rate. Default 100.
+        min_drop: step 3's "significant" relative drop of the loss. Default 0.25.
         coarse_trials, coarse_epochs: step 4. Default 6 trials x 2 epochs.
         refine_trials, refine_epochs: step 5 (and each loop). Default 4 x 10.
         loops: how many times step 7 goes back to step 5 (0: none; it also
@@ -272,7 +273,8 @@ def seven_step_recipe(builder, data, *, optimizer="adam", rates=SLIDE_RATES, wei
     say(f"step 1: initial loss {initial.loss:.3f} (log C = {initial.expected:.3f})")
     overfit = overfit_small_sample(model, data.train, batches=2, max_epochs=100, verbose=0)  # step 2
     say(f"step 2: small sample accuracy {overfit.accuracy:.3f}")
-    found = candidate_rates(model, data.train, rates=rates, iterations=rate_iterations)  # step 3
+    found = candidate_rates(model, data.train, rates=rates, iterations=rate_iterations,
+                            min_drop=min_drop)  # step 3
     say(f"step 3: rates that make the loss drop: {found.kept}")
     space = coarse_space(found.kept, weight_decays)
     coarse = coarse_search(builder, data, space, trials=coarse_trials, epochs=coarse_epochs,  # step 4
