@@ -39,13 +39,14 @@ def test_optimizers_side_by_side_from_the_same_start(data):
 
 
 def test_l2_in_adam_is_not_decoupled_weight_decay(data):
-    small, big = decay_only_step(weight_decay=1e-4), decay_only_step(weight_decay=1e-2)
+    small = decay_only_step(weight_decay=1e-4, learning_rate=0.1)
+    big = decay_only_step(weight_decay=1e-2, learning_rate=0.1)
     # Adam divides the penalty's gradient by its own scale: the step is ~lr whatever wd is
-    assert small["L2 + Adam"] == pytest.approx(1e-3, rel=5e-2)
-    assert big["L2 + Adam"] == pytest.approx(1e-3, rel=5e-2)
-    # AdamW's shrink is lr * wd * w: proportional to wd
-    assert big["AdamW"] == pytest.approx(100 * small["AdamW"], rel=1e-2)
-    assert big["AdamW"] == pytest.approx(1e-5, rel=1e-2)
+    assert small["L2 + Adam"] == pytest.approx(0.1, rel=5e-2)
+    assert big["L2 + Adam"] == pytest.approx(0.1, rel=5e-2)
+    # AdamW's shrink is lr * wd * w: proportional to wd (float32 steps near w = 1: 2% tolerance)
+    assert big["AdamW"] == pytest.approx(100 * small["AdamW"], rel=2e-2)
+    assert big["AdamW"] == pytest.approx(1e-3, rel=2e-2)
     result = compare_weight_decay(linear, data, strength=1e-2, learning_rate=1e-2, epochs=2)
     norms = {k: v["weight_norm"][-1] for k, v in result.curves.items()}
     assert norms["L2 + Adam"] < norms["none"] and norms["AdamW"] < norms["none"]
