@@ -31,7 +31,7 @@ RECIPES = (
     Recipe(
         "Transfer Learning: freeze, new task on cached bottleneck features, unfreeze the top, fine-tune [A1]",
         "transfer.backbone / load_reference_backbone, transfer.freeze / unfreeze, "
-        "transfer.fine_tune (train_head with cache_dir=, train_top), transfer.LayerwiseOptimizer",
+        "transfer.fine_tune (train_head with cache_dir=, train_top), optimizers.DiscriminativeRates",
         "notebooks/02_transfer_learning.ipynb",
     ),
     Recipe(
@@ -167,6 +167,34 @@ RECIPES = (
         "Forward pass: batch normalization and its alternatives, group normalization, layer normalization [seed 004]",
         "zoo.vgg / resnet / mobilenet_v2 (norm='batch' | 'layer' | 'group'), zoo.parts.normalization",
         "notebooks/60_regularisation.ipynb",
+    ),
+    Recipe(
+        "Training: the weight-update rules side by side (SGD, momentum / Nesterov, AdaGrad, RMSProp, Adam, AdamW); "
+        "layer-wise rates (LARS); gradient noise; Polyak averaging",
+        "training.compare_optimizers (.table() / .plot()), optimizers.LARS, optimizers.GradientNoise, "
+        "optimizers.DiscriminativeRates, optimizers.polyak_momentum",
+        "notebooks/61_optimisers_and_tuning_recipe.ipynb",
+    ),
+    Recipe(
+        "Training Neural Networks II: the seven-step recipe (initial loss, overfit a small sample, rates that make "
+        "the loss drop, coarse grid 1-5 epochs, refine and train longer, learning curves, loop)",
+        "tuning.seven_step_recipe (RecipeReport .table() / .plot()), trials.candidate_rates, tuning.coarse_search / "
+        "refine_search / read_curves / adjust_space",
+        "notebooks/61_optimisers_and_tuning_recipe.ipynb",
+    ),
+    Recipe(
+        "Training: decoupled weight decay vs L2, Huber loss and gradient clipping, early stopping with the best "
+        "snapshot; Glorot / He initialisation by the activations layer by layer",
+        "training.compare_weight_decay / decay_only_step, training.compare_robust_regression, "
+        "training.fit_with_early_stopping, initialization.activation_statistics",
+        "notebooks/61_optimisers_and_tuning_recipe.ipynb",
+    ),
+    Recipe(
+        "Training: adversarial examples (FGSM) and adversarial training; curriculum learning; gradient "
+        "checkpointing for memory",
+        "training.compare_adversarial_training / accuracy_under_attack (augment.fgsm), training.compare_curriculum, "
+        "training.measure_remat (keras.RematScope; memory from JAX's compiled memory analysis)",
+        "notebooks/61_optimisers_and_tuning_recipe.ipynb",
     ),
 )
 

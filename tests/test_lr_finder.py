@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from keras_recipes import datasets
-from keras_recipes.diagnostics.lr_finder import find_learning_rate
+from keras_recipes.trials.lr_finder import find_learning_rate
 
 
 def test_sweep_is_geometric_and_suggestion_is_below_the_stability_limit():
@@ -86,7 +86,7 @@ def test_uncompiled_model_is_refused():
 
 
 def test_reading_a_known_curve_gives_its_minimum_a_tenth_of_it_and_the_steepest_drop():
-    from keras_recipes.diagnostics.lr_finder import _read_sweep, sweep_rates
+    from keras_recipes.trials.lr_finder import _read_sweep, sweep_rates
 
     rates = sweep_rates(1e-4, 1.0, 9)                     # one point per half decade
     np.testing.assert_allclose(rates, 10.0 ** np.arange(-4, 0.5, 0.5))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from keras_recipes import datasets
-from keras_recipes.diagnostics.sanity import check_initial_loss, overfit_small_sample
+from keras_recipes.trials.sanity import check_initial_loss, overfit_small_sample
 
 
 def mlp(splits, kernel_initializer="glorot_uniform", learning_rate=1e-2):

@@ -116,14 +116,15 @@ ROUNDTRIP = textwrap.dedent("""
 
 @pytest.mark.slow
 def test_bundles_round_trip_through_keras_in_a_fresh_process(tmp_path):
-    from keras_recipes.transfer import LayerwiseOptimizer, layerwise_multipliers
+    from keras_recipes.optimizers import DiscriminativeRates
+    from keras_recipes.transfer import layerwise_multipliers
 
     rng = np.random.default_rng(3)
     app = backbone("MobileNetV2", input_shape=(16, 16, 1), num_classes=4, weights=None,
                    image_size=32, alpha=0.35)
     ref = backbone("reference", num_classes=5)
     rates = layerwise_multipliers(ref, decay=0.5)
-    ref.model.compile(optimizer=LayerwiseOptimizer(keras.optimizers.Adam(1e-3), rates),
+    ref.model.compile(optimizer=DiscriminativeRates(keras.optimizers.Adam(1e-3), rates),
                       loss="sparse_categorical_crossentropy")
     x = rng.uniform(0, 1, (8, 16, 16, 1)).astype("float32")
     ref.model.fit(x, np.arange(8) % 5, epochs=1, verbose=0)
@@ -139,7 +140,7 @@ def test_bundles_round_trip_through_keras_in_a_fresh_process(tmp_path):
     report = json.loads(done.stdout.strip().splitlines()[-1])
     for name in ("app", "ref"):
         assert report[name]["gap"] < 1e-5 and report[name]["door_gap"] < 1e-5
-    assert report["ref"]["optimizer"] == "LayerwiseOptimizer"
+    assert report["ref"]["optimizer"] == "DiscriminativeRates"
     assert report["ref"]["multipliers"] == rates
 
 

@@ -4,8 +4,9 @@ import keras
 import numpy as np
 import pytest
 
+from keras_recipes.optimizers import DiscriminativeRates
 from keras_recipes.transfer import (
-    LayerwiseOptimizer, backbone, base_blocks, layerwise_multipliers, unfreeze,
+    backbone, base_blocks, layerwise_multipliers, unfreeze,
 )
 
 
@@ -17,7 +18,7 @@ def _one_step(optimizer_factory, wrap, seed=0):
     rates = layerwise_multipliers(bundle, decay=0.5)
     optimizer = optimizer_factory()
     if wrap:
-        optimizer = LayerwiseOptimizer(optimizer, rates)
+        optimizer = DiscriminativeRates(optimizer, rates)
     bundle.model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
     rng = np.random.default_rng(seed)
     x = rng.uniform(0, 1, (16, 16, 16, 1)).astype("float32")
@@ -59,14 +60,14 @@ def test_multipliers_decay_by_block_from_the_head_down():
 
 
 def test_optimizer_config_round_trip_and_validation():
-    optimizer = LayerwiseOptimizer(keras.optimizers.SGD(0.1), {"a": 0.25}, default_multiplier=0.5)
+    optimizer = DiscriminativeRates(keras.optimizers.SGD(0.1), {"a": 0.25}, default_multiplier=0.5)
     again = keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
-    assert isinstance(again, LayerwiseOptimizer) and again.multipliers == {"a": 0.25}
+    assert isinstance(again, DiscriminativeRates) and again.multipliers == {"a": 0.25}
     assert again.default_multiplier == 0.5 and isinstance(again.inner_optimizer, keras.optimizers.SGD)
     assert float(again.learning_rate) == pytest.approx(0.1)
     with pytest.raises(ValueError, match="a=-1"):
-        LayerwiseOptimizer(keras.optimizers.SGD(), {"a": -1})
+        DiscriminativeRates(keras.optimizers.SGD(), {"a": -1})
     with pytest.raises(TypeError, match="inner_optimizer"):
-        LayerwiseOptimizer("sgd", {})
+        DiscriminativeRates("sgd", {})
     with pytest.raises(ValueError, match="decay"):
         layerwise_multipliers(backbone("reference", num_classes=5), decay=0)

@@ -35,9 +35,10 @@ from keras_recipes.augment import augment_dataset
 from keras_recipes.checks import (
     check_training_data, require_bundle, require_positive_int, require_positive_number,
 )
+from keras_recipes.optimizers.discriminative import DiscriminativeRates
 from keras_recipes.schedules import cosine_decay
 from keras_recipes.transfer.freezing import check_selection, freeze, unfreeze
-from keras_recipes.transfer.layerwise import LayerwiseOptimizer, layerwise_multipliers
+from keras_recipes.transfer.layerwise import layerwise_multipliers
 
 LOSS = "sparse_categorical_crossentropy"
 
@@ -159,7 +160,7 @@ def train_top(bundle, train, validation=None, *, epochs=10, learning_rate=TOP_LE
     (BatchNorm stays frozen, in inference mode), augments the training
     images (``augmentation``), and trains with Adam under warmup + cosine
     (``schedules.cosine_decay(warmup_steps=)``, Keras's ``CosineDecay``). With ``layerwise_decay`` the base's blocks get
-    discriminative rates (``layerwise_multipliers``, ``LayerwiseOptimizer``).
+    discriminative rates (``layerwise_multipliers``, ``optimizers.DiscriminativeRates``).
 
     >>> from keras_recipes.datasets import load_digits
     >>> from keras_recipes.transfer import backbone, train_top
@@ -207,7 +208,7 @@ def train_top(bundle, train, validation=None, *, epochs=10, learning_rate=TOP_LE
     optimizer = keras.optimizers.Adam(cosine_decay(
         learning_rate, max(1, steps * epochs - warmup_steps), warmup_steps=warmup_steps))
     if layerwise_decay is not None:
-        optimizer = LayerwiseOptimizer(optimizer, layerwise_multipliers(bundle, layerwise_decay))
+        optimizer = DiscriminativeRates(optimizer, layerwise_multipliers(bundle, layerwise_decay))
     bundle.model.compile(optimizer=optimizer, loss=loss, metrics=list(metrics))
     data = train.repeat(repeats) if repeats > 1 else train
     data = augment_dataset(data, seed=seed) if augment else data

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 
 from keras_recipes.checks import require_positive_int, require_positive_number, require_rate
-from keras_recipes.diagnostics.trial import iter_batches, trial_copy
+from keras_recipes.trials.trial import iter_batches, trial_copy
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def find_learning_rate(
     Keras has no LR finder. The steps, each a function below: check the
     arguments, ``sweep_rates``, ``_sweep`` (train and smooth), ``_read_sweep``.
 
-    The sweep runs on a clone (:func:`keras_recipes.diagnostics.trial.trial_copy`) with a
+    The sweep runs on a clone (:func:`keras_recipes.trials.trial.trial_copy`) with a
     fresh optimizer of the same class and settings: the model's weights and
     its optimizer state are exactly as before (bitwise; tested).
 

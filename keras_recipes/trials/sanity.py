@@ -8,7 +8,7 @@ import keras
 import numpy as np
 
 from keras_recipes.checks import keras_model_of, require_positive_int, require_rate
-from keras_recipes.diagnostics.trial import iter_batches, trial_copy
+from keras_recipes.trials.trial import iter_batches, trial_copy
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def overfit_small_sample(
     small sample of training data" (no regularisation: build the model with
     dropout/weight decay off for this check). If it cannot, the model, loss
     or learning rate is broken - no point tuning further. Runs on a clone
-    (:func:`keras_recipes.diagnostics.trial.trial_copy`), so the model is untouched; stops
+    (:func:`keras_recipes.trials.trial.trial_copy`), so the model is untouched; stops
     as soon as the target accuracy is reached.
 
     ```python
