@@ -12,13 +12,17 @@ zooms fill with a constant 0 (the background), not Keras's default
   function ``fn(images, seed)`` that is deterministic in the seed) and
   ``copy_seed()``, used by the feature cache's augmented copies.
 
+* ``invariance_batch``: ``InvarianceBatch``, a training-only layer that
+  shifts and scales a random fraction of each batch (diagram A4).
+
 New augmentation pieces (weak/strong views, adversarial perturbations, ...)
 go in new files here.
 
     >>> from keras_recipes.augment import augmentation, augment_dataset, seeded_augment
 """
 
+from keras_recipes.augment.invariance_batch import InvarianceBatch
 from keras_recipes.augment.pipeline import augment_dataset, augmentation
 from keras_recipes.augment.seeded import copy_seed, seeded_augment
 
-__all__ = ["augment_dataset", "augmentation", "copy_seed", "seeded_augment"]
+__all__ = ["InvarianceBatch", "augment_dataset", "augmentation", "copy_seed", "seeded_augment"]
