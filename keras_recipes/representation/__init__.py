@@ -19,8 +19,11 @@ from keras_recipes.representation.coral import (
     CoralLoss, CoralResult, DeepCoral, coral_adaptation, coral_align, coral_loss, domain_pair,
 )
 from keras_recipes.representation.invariance import InvarianceResult, invariance_training
+from keras_recipes.representation.occlusion import OcclusionResult, occlusion_training
+from keras_recipes.representation.synthetic import SyntheticResult, synthetic_pretraining
 
 __all__ = [
     "CoralLoss", "CoralResult", "DeepCoral", "InvarianceResult", "coral_adaptation", "coral_align", "coral_loss",
-    "domain_pair", "invariance_training",
+    "domain_pair", "invariance_training", "OcclusionResult", "occlusion_training", "SyntheticResult",
+    "synthetic_pretraining",
 ]

@@ -38,18 +38,25 @@ def compile_classifier(model, learning_rate):
 def fit_epochs(model, x, y, *, epochs, learning_rate, batch_size=32, seed=0, augment=None, verbose=0):
     """Train ``model`` in place for ``epochs``; ``augment(x, epoch) -> x`` draws new inputs each epoch.
 
-    Every epoch reshuffles with ``numpy.random.default_rng([seed, epoch])``,
-    so a run depends on ``seed`` alone.
+    Epoch ``k`` visits the examples in the order
+    ``numpy.random.default_rng([seed, k]).permutation(n)``, so a run depends
+    on ``seed`` alone. The epochs are laid end to end and fitted in one
+    ``fit`` call (tiny labelled sets would otherwise pay Keras's per-call
+    overhead hundreds of times).
     """
     require_positive_int("epochs", epochs)
     require_positive_number("learning_rate", learning_rate)
     compile_classifier(model, learning_rate)
     x = np.asarray(x, "float32")
     y = np.asarray(y)
+    xs, ys = [], []
     for epoch in range(epochs):
         order = np.random.default_rng([int(seed), epoch]).permutation(len(x))
         x_epoch = x if augment is None else np.asarray(augment(x, epoch), "float32")
-        model.fit(x_epoch[order], y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=verbose)
+        xs.append(x_epoch[order])
+        ys.append(y[order])
+    model.fit(np.concatenate(xs), np.concatenate(ys), batch_size=batch_size, epochs=1, shuffle=False,
+              verbose=verbose)
     return model
 
 

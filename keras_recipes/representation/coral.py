@@ -160,7 +160,7 @@ class DeepCoral(keras.Model):
         self.features = features
         self.weight = require_positive_number("weight", weight, allow_zero=True)
         layer = model.get_layer(features)
-        self.feature_model = layer if isinstance(layer, keras.Model) else keras.Model(model.inputs, layer.output)
+        self.feature_model = layer if isinstance(layer, keras.Model) else keras.Model(model.input, layer.output)
         self.built = True
 
     def call(self, inputs, training=None):
@@ -343,12 +343,13 @@ def coral_adaptation(target="mnist", *, image_size=16, epochs=10, learning_rate=
     bundle = default_bundle(shape, 10, width=width, pooling="avg", seed=seed)
     deep = DeepCoral(bundle.model, features="encoder", weight=weight)
     compile_classifier(deep, learning_rate)
+    orders, paired = [], []
     for epoch in range(epochs):
         rng = np.random.default_rng([seed, epoch])
-        order = rng.permutation(len(xs))
-        paired = rng.choice(len(xt), size=len(xs), replace=len(xt) < len(xs))
-        deep.fit((xs[order], xt[paired]), ys[order], batch_size=batch_size, epochs=1, shuffle=False,
-                 verbose=verbose)
+        orders.append(rng.permutation(len(xs)))
+        paired.append(rng.choice(len(xt), size=len(xs), replace=len(xt) < len(xs)))
+    order, paired = np.concatenate(orders), np.concatenate(paired)
+    deep.fit((xs[order], xt[paired]), ys[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=verbose)
     rows["Deep CORAL"] = {"source": accuracy(bundle.model, xs_test, ys_test),
                           "target": accuracy(bundle.model, xt_test, yt_test)}
     return CoralResult(rows=rows, target=target)
