@@ -196,6 +196,31 @@ RECIPES = (
         "training.measure_remat (keras.RematScope; memory from JAX's compiled memory analysis)",
         "notebooks/61_optimisers_and_tuning_recipe.ipynb",
     ),
+    Recipe(
+        "Translational / Scale Invariance: choose a random subset of images from the batch, randomly translate / "
+        "scale them [A4]",
+        "augment.InvarianceBatch (training-only layer), representation.invariance_training, datasets.shift_and_scale",
+        "notebooks/40_representation_invariance.ipynb",
+    ),
+    Recipe(
+        "Essential Feature Learning (Synthetic): pre-training on synthetic data, full-training and fine-tuning on "
+        "real-world data [A5]",
+        "representation.synthetic_pretraining, datasets.make_synthetic_digits",
+        "notebooks/40_representation_invariance.ipynb",
+    ),
+    Recipe(
+        "Essential Feature Learning (Occlusion): overlay natural objects that obscure part of the object being "
+        "recognised, during full training [A6]",
+        "representation.occlusion_training (vs keras.layers.RandomErasing), datasets.occlude / occluders",
+        "notebooks/40_representation_invariance.ipynb",
+    ),
+    Recipe(
+        "Domain adaptation: CORAL, align the covariance of source and target features (Return of Frustratingly "
+        "Easy Domain Adaptation) [seed 003]",
+        "representation.coral_align (classic), representation.coral_loss / CoralLoss / DeepCoral (Deep CORAL), "
+        "representation.coral_adaptation (digits -> MNIST / inverted / blurred)",
+        "notebooks/40_representation_invariance.ipynb",
+    ),
 )
 
 

@@ -17,6 +17,8 @@ CUSTOM_OBJECT_MODULES = (
     "keras_recipes.label_efficient.distillation",
     "keras_recipes.label_efficient.structured",
     "keras_recipes.optimizers",
+    "keras_recipes.augment.invariance_batch",
+    "keras_recipes.representation.coral",
 )
 
 

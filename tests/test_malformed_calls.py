@@ -136,6 +136,16 @@ def _rows():
         ("find_learning_rate bad range", lambda v, d: find_learning_rate(TINY().model, v["digits8"], min_learning_rate=1.0, max_learning_rate=0.1), ValueError, "min_learning_rate"),
         ("guided_search narrowing", lambda v, d: guided_search(v["hypermodel"], v["digits8"], narrowing="ring", directory=d), ValueError, "narrowing"),
         ("guided_search spread<=1", lambda v, d: guided_search(v["hypermodel"], v["digits8"], spread=1.0, directory=d), ValueError, "spread"),
+        # representation (issue 17)
+        ("InvarianceBatch fraction>1", lambda v, d: _rep().InvarianceBatch(1.5), ValueError, "fraction"),
+        ("invariance_training fractions=0", lambda v, d: _rep().invariance_training(fractions=(0.0,)), ValueError, "fractions"),
+        ("synthetic_pretraining steps=0", lambda v, d: _rep().synthetic_pretraining(steps=0), ValueError, "steps"),
+        ("occlusion_training unknown arm", lambda v, d: _rep().occlusion_training(arms=("plain", "cutout")), ValueError, "arms"),
+        ("coral_adaptation target", lambda v, d: _rep().coral_adaptation("usps"), ValueError, "target"),
+        ("coral_align eps<0", lambda v, d: _rep().coral_align(np.ones((4, 2)), np.ones((4, 2)), eps=-1), ValueError, "eps"),
+        ("DeepCoral unknown features", lambda v, d: _rep().DeepCoral(TINY().model, features="nope"), ValueError, "features"),
+        ("make_synthetic_digits n=0", lambda v, d: _rep().make_synthetic_digits(0), ValueError, "n"),
+        ("occlude coverage=0", lambda v, d: _rep().occlude(np.zeros((2, 8, 8, 1)), coverage=0), ValueError, "coverage"),
     ]
     del e
     rows += [
@@ -149,6 +159,19 @@ def _rows():
         ("vgg norm=instance", lambda v, d: TINY(norm="instance"), ValueError, "norm"),
     ]
     return rows
+
+
+def _rep():
+    """The representation recipes' public names (issue 17) in one namespace."""
+    from types import SimpleNamespace
+
+    from keras_recipes import representation
+    from keras_recipes.augment import InvarianceBatch
+    from keras_recipes.datasets import make_synthetic_digits, occlude
+
+    return SimpleNamespace(**{n: getattr(representation, n) for n in representation.__all__},
+                           InvarianceBatch=InvarianceBatch, make_synthetic_digits=make_synthetic_digits,
+                           occlude=occlude)
 
 
 ROWS = _rows()

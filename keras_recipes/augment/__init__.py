@@ -15,15 +15,19 @@ zooms fill with a constant 0 (the background), not Keras's default
   CutMix on one-hot batches) and ``image_regularizers()`` (random crops and
   scales, RandAugment, random erasing, all in [0, 1]).
 
+* ``invariance_batch``: ``InvarianceBatch``, a training-only layer that
+  shifts and scales a random fraction of each batch (diagram A4).
+
 New augmentation pieces (weak/strong views, adversarial perturbations, ...)
 go in new files here.
 
     >>> from keras_recipes.augment import augmentation, augment_dataset, seeded_augment
 """
 
+from keras_recipes.augment.invariance_batch import InvarianceBatch
 from keras_recipes.augment.mixing import image_regularizers, mix_batches, one_hot_labels
 from keras_recipes.augment.pipeline import augment_dataset, augmentation
 from keras_recipes.augment.seeded import copy_seed, seeded_augment
 
-__all__ = ["augment_dataset", "augmentation", "copy_seed", "image_regularizers", "mix_batches", "one_hot_labels",
-           "seeded_augment"]
+__all__ = ["InvarianceBatch", "augment_dataset", "augmentation", "copy_seed", "image_regularizers", "mix_batches",
+           "one_hot_labels", "seeded_augment"]

@@ -69,3 +69,26 @@ def shift_and_scale(x, *, max_shift=0.25, scale_range=(1.0, 1.0), whole_pixels=T
             out[i, :, :, c] = ndimage.affine_transform(
                 x[i, :, :, c].astype("float64"), matrix, offset=offset, order=1, mode="constant", cval=0.0)
     return out
+
+
+def blur(x, sigma=1.0):
+    """Gaussian-blur each image and channel (a synthetic domain shift for domain adaptation).
+
+    >>> x = np.zeros((1, 8, 8, 1), "float32"); x[0, 4, 4, 0] = 1
+    >>> b = blur(x, sigma=1.0)
+    >>> b.shape, round(float(b.sum()), 3), bool(b[0, 4, 4, 0] < 0.2)
+    ((1, 8, 8, 1), 1.0, True)
+
+    Args:
+        x: images (N, H, W, C).
+        sigma: standard deviation of the Gaussian in pixels, > 0 (1.0).
+    Returns:
+        float32 array shaped like ``x``.
+    """
+    from scipy import ndimage
+
+    x = np.asarray(x, dtype="float32")
+    if x.ndim != 4:
+        raise ValueError(f"x must be a batch of images shaped (N, H, W, C); received: shape={x.shape}")
+    require_positive_number("sigma", sigma)
+    return ndimage.gaussian_filter(x, sigma=(0, sigma, sigma, 0), mode="constant").astype("float32")
