@@ -73,13 +73,25 @@ def begin(input_shape, num_classes, task, width, depth, pooling, downsamples):
     return inputs, stem(inputs, width), depth, width, task
 
 
-def conv_bn_act(x, filters, kernel_size=3, strides=1, activation="relu", name="conv"):
-    """Conv2D (no bias) -> BatchNorm -> activation; ``activation=None`` skips it."""
+NORMS = ("batch", "layer")
+
+
+def conv_bn_act(x, filters, kernel_size=3, strides=1, activation="relu", name="conv", norm="batch"):
+    """Conv2D (no bias) -> normalisation -> activation; ``activation=None`` skips it.
+
+    ``norm`` is ``"batch"`` (BatchNormalization, the default) or ``"layer"``
+    (LayerNormalization over the channels of each position): a micro choice
+    of architecture search (A13).
+    """
+    require_choice("norm", norm, NORMS)
     x = keras.layers.Conv2D(
         filters, kernel_size, strides=strides, padding="same", use_bias=False,
         kernel_initializer="he_normal", name=f"{name}_conv",
     )(x)
-    x = keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    if norm == "batch":
+        x = keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    else:
+        x = keras.layers.LayerNormalization(name=f"{name}_ln")(x)
     if activation is not None:
         x = keras.layers.Activation(activation, name=f"{name}_{activation}")(x)
     return x
