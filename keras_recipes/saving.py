@@ -19,6 +19,7 @@ CUSTOM_OBJECT_MODULES = (
     "keras_recipes.optimizers",
     "keras_recipes.augment.invariance_batch",
     "keras_recipes.representation.coral",
+    "keras_recipes.representation",
 )
 
 

@@ -9,6 +9,10 @@ Theme folder, one lecture diagram per module:
   rendered digits, full-train and fine-tune on few real labels.
 * ``occlusion``: A6 essential feature learning (occlusion) -- overlay
   occluding objects during training, score on occluded test images.
+* A7, unsupervised pretext tasks, one per module: ``pretext_rotation``,
+  ``pretext_patches`` (relative patch position), ``pretext_inpainting``
+  (context encoder), ``pretext_contrastive`` (SimCLR); ``pretext_transfer``
+  compares them (linear probe and fine-tune at few labels vs random init).
 * ``coral``: CORAL domain adaptation (seed 003) -- classic covariance
   alignment and the Deep CORAL loss, digits -> MNIST.
 
@@ -20,10 +24,19 @@ from keras_recipes.representation.coral import (
 )
 from keras_recipes.representation.invariance import InvarianceResult, invariance_training
 from keras_recipes.representation.occlusion import OcclusionResult, occlusion_training
+from keras_recipes.representation.pretext_contrastive import SimCLR, nt_xent_loss, pretrain_contrastive
+from keras_recipes.representation.pretext_inpainting import masked_region_loss, pretrain_inpainting
+from keras_recipes.representation.pretext_patches import pretrain_patch_position
+from keras_recipes.representation.pretext_rotation import pretrain_rotation
+from keras_recipes.representation.pretext_transfer import (
+    PRETEXT_TASKS, PretextComparison, compare_pretext, pretrain,
+)
 from keras_recipes.representation.synthetic import SyntheticResult, synthetic_pretraining
 
 __all__ = [
-    "CoralLoss", "CoralResult", "DeepCoral", "InvarianceResult", "coral_adaptation", "coral_align", "coral_loss",
-    "domain_pair", "invariance_training", "OcclusionResult", "occlusion_training", "SyntheticResult",
+    "CoralLoss", "CoralResult", "DeepCoral", "InvarianceResult", "OcclusionResult", "PRETEXT_TASKS",
+    "PretextComparison", "SimCLR", "SyntheticResult", "compare_pretext", "coral_adaptation", "coral_align",
+    "coral_loss", "domain_pair", "invariance_training", "masked_region_loss", "nt_xent_loss", "occlusion_training",
+    "pretrain", "pretrain_contrastive", "pretrain_inpainting", "pretrain_patch_position", "pretrain_rotation",
     "synthetic_pretraining",
 ]

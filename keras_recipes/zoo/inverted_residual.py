@@ -6,18 +6,21 @@ from keras_recipes.checks import require_positive_int
 from keras_recipes.zoo.parts import assemble, begin, conv_bn_act, normalization
 
 
-def inverted_residual_block(x, filters, strides=1, expansion=6, name="block", norm="batch"):
+def inverted_residual_block(x, filters, strides=1, expansion=6, name="block", *, kernel_size=3,
+                            activation="relu6", norm="batch"):
     """1x1 expand (ReLU6) -> 3x3 depthwise (ReLU6) -> 1x1 linear projection.
 
     The shortcut is added only when the block keeps the shape (stride 1 and
-    the same channel count), as in Sandler et al. (2018).
+    the same channel count), as in Sandler et al. (2018). ``kernel_size``
+    (of the depthwise convolution), ``activation`` and ``norm`` (see
+    ``conv_bn_act``) are the micro choices architecture search varies.
     """
     inputs = x
-    x = conv_bn_act(x, x.shape[-1] * expansion, 1, activation="relu6", name=f"{name}_expand", norm=norm)
-    x = keras.layers.DepthwiseConv2D(3, strides=strides, padding="same", use_bias=False,
+    x = conv_bn_act(x, x.shape[-1] * expansion, 1, activation=activation, name=f"{name}_expand", norm=norm)
+    x = keras.layers.DepthwiseConv2D(kernel_size, strides=strides, padding="same", use_bias=False,
                                      name=f"{name}_dw_conv")(x)
     x = normalization(x, norm, f"{name}_dw")
-    x = keras.layers.Activation("relu6", name=f"{name}_dw_relu6")(x)
+    x = keras.layers.Activation(activation, name=f"{name}_dw_{activation}")(x)
     x = conv_bn_act(x, filters, 1, activation=None, name=f"{name}_project", norm=norm)
     if strides == 1 and inputs.shape[-1] == filters:
         x = keras.layers.Add(name=f"{name}_add")([inputs, x])

@@ -7,21 +7,24 @@ from keras_recipes.layers import StochasticDepth
 from keras_recipes.zoo.parts import assemble, begin, conv_bn_act
 
 
-def residual_block(x, filters, strides=1, drop_rate=0.0, name="block", norm="batch"):
+def residual_block(x, filters, strides=1, drop_rate=0.0, name="block", *, kernel_size=3, activation="relu",
+                   norm="batch"):
     """Basic block: two 3x3 conv-BN units plus a shortcut, then ReLU.
 
     The shortcut is a strided 1x1 projection when the shape changes. With
     ``drop_rate > 0`` the residual branch passes through ``StochasticDepth``.
+    ``kernel_size``, ``activation`` and ``norm`` (see ``conv_bn_act``) are
+    the micro choices architecture search varies; the defaults are ResNet's.
     """
     shortcut = x
     if strides != 1 or x.shape[-1] != filters:
         shortcut = conv_bn_act(x, filters, 1, strides, activation=None, name=f"{name}_proj", norm=norm)
-    y = conv_bn_act(x, filters, 3, strides, name=f"{name}_a", norm=norm)
-    y = conv_bn_act(y, filters, 3, 1, activation=None, name=f"{name}_b", norm=norm)
+    y = conv_bn_act(x, filters, kernel_size, strides, activation=activation, name=f"{name}_a", norm=norm)
+    y = conv_bn_act(y, filters, kernel_size, 1, activation=None, name=f"{name}_b", norm=norm)
     if drop_rate > 0:
         y = StochasticDepth(drop_rate, name=f"{name}_drop_path")(y)
     x = keras.layers.Add(name=f"{name}_add")([shortcut, y])
-    return keras.layers.Activation("relu", name=f"{name}_out")(x)
+    return keras.layers.Activation(activation, name=f"{name}_out")(x)
 
 
 def resnet(input_shape=(32, 32, 1), num_classes=None, *, task=None, width=16,
