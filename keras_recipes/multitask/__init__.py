@@ -19,6 +19,7 @@ Each builder returns a ``keras_recipes.bundle.MultiTaskBundle``: ``model``,
 ``head`` and ``heads`` (a dict by task name).
 """
 
+from keras_recipes.multitask.caching import train_heads_on_cache
 from keras_recipes.multitask.cross_stitch import CrossStitch, cross_stitch
 from keras_recipes.multitask.hard_sharing import hard_sharing
 from keras_recipes.multitask.relationship import GramIdentity
@@ -30,5 +31,5 @@ from keras_recipes.multitask.uncertainty import (
 __all__ = [
     "CrossStitch", "GramIdentity", "SoftSharing", "UncertaintyWeightedModel", "UncertaintyWeighting",
     "build_task_heads", "compile_multitask", "cross_stitch", "hard_sharing", "soft_sharing",
-    "task_loss", "task_metric", "uncertainty_weighted",
+    "task_loss", "task_metric", "train_heads_on_cache", "uncertainty_weighted",
 ]
