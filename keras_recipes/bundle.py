@@ -206,14 +206,17 @@ class MultiTaskBundle(ModelBundle):
 def task_head_views(head):
     """``{task: model}``: each output of a dict-output ``head`` as its own model.
 
-    A head with one input (a shared bottleneck) gives views from that input;
-    a head whose input is a dict by task name gives each task's view from its
-    own bottleneck. The views share the head's layers (no copy).
+    A nested model named ``head_<task>`` (as the multi-task builders make)
+    is that task's head; otherwise the view runs from the head's input (a
+    shared bottleneck, or the input of that name when the head takes a dict
+    by task) to the task's output. Either way the views share the head's
+    layers (no copy).
     """
+    names = {layer.name for layer in head.layers}
     inputs = head.input
     return {
-        task: keras.Model(inputs[task] if isinstance(inputs, dict) else inputs, output,
-                          name=f"{HEAD_NAME}_{task}")
+        task: head.get_layer(f"{HEAD_NAME}_{task}") if f"{HEAD_NAME}_{task}" in names else
+        keras.Model(inputs[task] if isinstance(inputs, dict) else inputs, output, name=f"{HEAD_NAME}_{task}")
         for task, output in head.output.items()
     }
 

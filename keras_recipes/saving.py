@@ -16,6 +16,7 @@ CUSTOM_OBJECT_MODULES = (
     "keras_recipes.label_efficient.consistency",
     "keras_recipes.label_efficient.distillation",
     "keras_recipes.label_efficient.structured",
+    "keras_recipes.multitask",
 )
 
 

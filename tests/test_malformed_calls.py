@@ -25,7 +25,11 @@ from keras_recipes.transfer import (
 )
 from keras_recipes.tuning import BundleHyperModel, Choice, Float, Int, guided_search, narrow_space
 from keras_recipes.zoo import mobilenet_v2, resnet, vgg
+from keras_recipes.datasets import load_multitask_digits
+from keras_recipes.multitask import compile_multitask, cross_stitch, hard_sharing, soft_sharing
+from keras_recipes.tasks import Classifier
 
+MT_TASKS = {"digit": Classifier(10), "parity": Classifier(2)}
 TINY = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, width=4, depth=(1,))
 
 
@@ -132,6 +136,13 @@ def _rows():
         ("overfit_small_sample batches=0", lambda v, d: overfit_small_sample(TINY().model, v["digits8"], batches=0), ValueError, "batches"),
         ("check_initial_loss tolerance<0", lambda v, d: check_initial_loss(TINY().model, v["digits8"], loss="sparse_categorical_crossentropy", tolerance=-1), ValueError, "tolerance"),
         ("find_learning_rate bad range", lambda v, d: find_learning_rate(TINY().model, v["digits8"], min_learning_rate=1.0, max_learning_rate=0.1), ValueError, "min_learning_rate"),
+        # multitask (issue 18)
+        ("hard_sharing empty tasks", lambda v, d: hard_sharing((8, 8, 1), {}), ValueError, "tasks"),
+        ("hard_sharing unknown architecture", lambda v, d: hard_sharing((8, 8, 1), MT_TASKS, architecture="vit"), ValueError, "architecture"),
+        ("soft_sharing penalty<0", lambda v, d: soft_sharing((8, 8, 1), MT_TASKS, penalty=-1), ValueError, "penalty"),
+        ("cross_stitch stitch_after out of range", lambda v, d: cross_stitch((8, 8, 1), MT_TASKS, depth=(1,), stitch_after=(3,)), ValueError, "stitch_after"),
+        ("compile_multitask unknown loss_weights", lambda v, d: compile_multitask(TINY().model, MT_TASKS, loss_weights={"colour": 1}), ValueError, "loss_weights"),
+        ("load_multitask_digits labelled_fraction=0", lambda v, d: load_multitask_digits(labelled_fraction=0), ValueError, "labelled_fraction"),
     ]
     del e
     return rows

@@ -14,6 +14,7 @@ ignored at prediction time.
 
 import keras
 
+from keras_recipes.bundle import HEAD_NAME
 from keras_recipes.checks import fresh_optimizer, require_positive_int, require_positive_number
 from keras_recipes.tasks import Classifier, Regressor
 
@@ -45,7 +46,7 @@ def check_head_options(head_units, relationship):
 
 
 def build_task_heads(bottlenecks, tasks, *, head_units=0, relationship=0.0):
-    """The ``head`` model: bottleneck(s) -> ``{task: output}``.
+    """The ``head`` model: bottleneck(s) -> ``{task: output}``, one nested model ``head_<task>`` per task.
 
     Args:
         bottlenecks: one shape (a bottleneck all tasks share) or a dict
@@ -61,20 +62,22 @@ def build_task_heads(bottlenecks, tasks, *, head_units=0, relationship=0.0):
 
     per_task = isinstance(bottlenecks, dict)
     if per_task:
-        inputs = {t: keras.Input(tuple(bottlenecks[t]), name=f"bottleneck_{t}") for t in tasks}
+        inputs = {t: keras.Input(tuple(bottlenecks[t]), name=t) for t in tasks}
     else:
         shared = keras.Input(tuple(bottlenecks), name="bottleneck")
     outputs = {}
     for name, task in tasks.items():
-        x = inputs[name] if per_task else shared
+        features = keras.Input(tuple(bottlenecks[name] if per_task else bottlenecks), name="bottleneck")
+        x = features
         if head_units:
             if len(x.shape) > 2:
                 x = keras.layers.Flatten(name=f"{name}_flatten_fc")(x)
             x = keras.layers.Dense(
                 head_units, activation="relu", name=f"{name}_fc",
                 kernel_regularizer=GramIdentity(relationship) if relationship else None)(x)
-        outputs[name] = task.build(x, name=name)
-    return keras.Model(inputs if per_task else shared, outputs, name="head")
+        own = keras.Model(features, task.build(x, name=name), name=f"{HEAD_NAME}_{name}")
+        outputs[name] = own(inputs[name] if per_task else shared)
+    return keras.Model(inputs if per_task else shared, outputs, name=HEAD_NAME)
 
 
 def task_loss(task):
