@@ -101,7 +101,8 @@ def task_metric(task):
     return "binary_accuracy" if task.activation == "sigmoid" else "accuracy"
 
 
-def compile_multitask(model, tasks, *, optimizer="adam", learning_rate=1e-3, loss_weights=None):
+def compile_multitask(model, tasks, *, optimizer="adam", learning_rate=1e-3, loss_weights=None,
+                      jit_compile="auto"):
     """Compile ``model`` (or a bundle's ``.model``) with each task's loss and metric; return it.
 
     The pooled loss is ``sum_t loss_weights[t] * loss_t`` plus whatever the
@@ -119,6 +120,8 @@ def compile_multitask(model, tasks, *, optimizer="adam", learning_rate=1e-3, los
         learning_rate: default 1e-3.
         loss_weights: optional ``{task: weight >= 0}``; missing tasks weigh 1.
             An auxiliary head: a small weight.
+        jit_compile: passed to ``model.compile`` (default ``"auto"``; False
+            skips XLA's compile time, which dominates short runs of tiny models).
     """
     model = getattr(model, "model", model)
     tasks = check_tasks(tasks)
@@ -134,5 +137,6 @@ def compile_multitask(model, tasks, *, optimizer="adam", learning_rate=1e-3, los
         loss={t: task_loss(task) for t, task in tasks.items()},
         loss_weights={t: float(weights.get(t, 1.0)) for t in tasks},
         metrics={t: [task_metric(task)] for t, task in tasks.items()},
+        jit_compile=jit_compile,
     )
     return model

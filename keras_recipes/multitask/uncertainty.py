@@ -131,7 +131,7 @@ class UncertaintyWeightedModel(keras.Model):
         return cls(**config)
 
 
-def uncertainty_weighted(model, tasks, *, optimizer="adam", learning_rate=1e-3):
+def uncertainty_weighted(model, tasks, *, optimizer="adam", learning_rate=1e-3, jit_compile="auto"):
     """Wrap ``model`` (or a bundle's ``.model``) in a compiled ``UncertaintyWeightedModel``.
 
     Losses and metrics follow the tasks (see ``task_loss``): cross-entropy
@@ -142,6 +142,7 @@ def uncertainty_weighted(model, tasks, *, optimizer="adam", learning_rate=1e-3):
         tasks: ``{task: Classifier | Regressor}``.
         optimizer: Keras optimizer name (default ``"adam"``).
         learning_rate: default 1e-3.
+        jit_compile: passed to ``compile`` (default ``"auto"``).
     """
     from keras_recipes.checks import fresh_optimizer
 
@@ -152,5 +153,5 @@ def uncertainty_weighted(model, tasks, *, optimizer="adam", learning_rate=1e-3):
         kinds={t: "regression" if isinstance(task, Regressor) else "classification"
                for t, task in tasks.items()}, name="uncertainty_weighted")
     trainer.compile(optimizer=fresh_optimizer("optimizer", optimizer, learning_rate),
-                    metrics={t: [task_metric(task)] for t, task in tasks.items()})
+                    metrics={t: [task_metric(task)] for t, task in tasks.items()}, jit_compile=jit_compile)
     return trainer
