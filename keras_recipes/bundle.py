@@ -6,7 +6,7 @@ that frozen layers need not be recomputed and a new task can be attached at
 the bottleneck.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import keras
 
@@ -114,7 +114,7 @@ class ModelBundle:
                 f"model {model.name!r} has no nested {' or '.join(map(repr, missing))} "
                 f"model; it was not built by ModelBundle.assemble. Its layers: {names}"
             )
-        return cls(model, model.get_layer(ENCODER_NAME), model.get_layer(HEAD_NAME))
+        return _bundle(model, model.get_layer(ENCODER_NAME), model.get_layer(HEAD_NAME))
 
     def with_task(self, task, name=None):
         """A new bundle sharing this encoder (same weights) with a freshly built ``task``.
@@ -131,7 +131,7 @@ class ModelBundle:
     def _wire(encoder, head, name):
         inputs = keras.Input(shape=encoder.input.shape[1:], name="image")
         outputs = head(encoder(inputs))
-        return ModelBundle(keras.Model(inputs, outputs, name=name), encoder, head)
+        return _bundle(keras.Model(inputs, outputs, name=name), encoder, head)
 
     def plot(self, path=None, title=None):
         """Draw this bundle as the lecture does: stem, learner groups, bottleneck, task, three doors.
@@ -146,3 +146,83 @@ class ModelBundle:
     def bottleneck_shape(self):
         """Shape of one bottleneck feature (without the batch axis)."""
         return tuple(self.encoder.output.shape[1:])
+
+
+@dataclass(frozen=True)
+class MultiTaskBundle(ModelBundle):
+    """A bundle with one head per task: ``heads`` (a dict by task name) beside the three doors.
+
+    Seed 001, "Multi-task learning parameter sharing": the ``encoder`` ends at
+    the shared bottleneck (hard sharing: one tensor) or at one bottleneck per
+    task (soft sharing, cross-stitch: a dict by task name); ``head`` maps the
+    bottleneck(s) to a dict of outputs; ``heads[task]`` is that task's view
+    (its bottleneck -> its output) on the same layers. ``ModelBundle.assemble``
+    with a dict of tasks and ``ModelBundle.from_model`` on a model whose head
+    outputs a dict both give a ``MultiTaskBundle``; a single-task bundle stays
+    a plain ``ModelBundle``.
+
+    >>> import keras
+    >>> from keras_recipes.tasks import Classifier, Regressor
+    >>> inputs = keras.Input((8, 8, 1))
+    >>> encoder = keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(inputs))
+    >>> bundle = ModelBundle.assemble(encoder, {"digit": Classifier(10), "ink": Regressor(1)})
+    >>> sorted(bundle.heads), bundle.heads["ink"].output.shape
+    (['digit', 'ink'], (None, 1))
+
+    Attributes:
+        heads: ``{task: keras.Model}``, each task's head as its own model
+            (sharing weights with ``head`` and ``model``).
+    """
+
+    heads: dict = field(default_factory=dict)
+
+    @property
+    def tasks(self):
+        """The task names, in the order of the head's outputs."""
+        return tuple(self.heads)
+
+    def with_task(self, task, name=None):
+        """A new bundle on this encoder with a fresh ``task`` (shared bottleneck only).
+
+        Raises ``ValueError`` for an encoder with one bottleneck per task,
+        where there is no single bottleneck to attach a new head to.
+        """
+        if isinstance(self.encoder.output, dict):
+            raise ValueError(
+                "with_task needs one shared bottleneck; this encoder has one per task "
+                f"({sorted(self.encoder.output)}): attach a head to one of them instead, "
+                "e.g. keras.Model(bundle.encoder.input, bundle.encoder.output[task])")
+        return super().with_task(task, name)
+
+    @property
+    def bottleneck_shape(self):
+        """One shape (shared bottleneck) or ``{task: shape}`` (one bottleneck per task)."""
+        output = self.encoder.output
+        if isinstance(output, dict):
+            return {task: tuple(t.shape[1:]) for task, t in output.items()}
+        return tuple(output.shape[1:])
+
+
+def task_head_views(head):
+    """``{task: model}``: each output of a dict-output ``head`` as its own model.
+
+    A nested model named ``head_<task>`` (as the multi-task builders make)
+    is that task's head; otherwise the view runs from the head's input (a
+    shared bottleneck, or the input of that name when the head takes a dict
+    by task) to the task's output. Either way the views share the head's
+    layers (no copy).
+    """
+    names = {layer.name for layer in head.layers}
+    inputs = head.input
+    return {
+        task: head.get_layer(f"{HEAD_NAME}_{task}") if f"{HEAD_NAME}_{task}" in names else
+        keras.Model(inputs[task] if isinstance(inputs, dict) else inputs, output, name=f"{HEAD_NAME}_{task}")
+        for task, output in head.output.items()
+    }
+
+
+def _bundle(model, encoder, head):
+    """A ``MultiTaskBundle`` when the head outputs a dict by task, else a ``ModelBundle``."""
+    if isinstance(head.output, dict):
+        return MultiTaskBundle(model, encoder, head, task_head_views(head))
+    return ModelBundle(model, encoder, head)

@@ -221,6 +221,25 @@ RECIPES = (
         "representation.coral_adaptation (digits -> MNIST / inverted / blurred)",
         "notebooks/40_representation_invariance.ipynb",
     ),
+    Recipe(
+        "Multi-task Learning Parameter Sharing: hard sharing (shared trunk, a head per task) and soft sharing "
+        "(a trunk per task + intra-network similarity loss); multi-label vs single task label per input",
+        "multitask.hard_sharing / soft_sharing (bundle.heads by task), multitask.compile_multitask (loss weights, "
+        "auxiliary heads), multitask.train_heads_on_cache, datasets.load_multitask_digits / load_multilabel_shapes",
+        "notebooks/50_multitask_learning.ipynb",
+    ),
+    Recipe(
+        "Multi-task: Cross Stitch Networks (a learned weighted sum of the task trunks' activations)",
+        "multitask.cross_stitch, multitask.CrossStitch",
+        "notebooks/50_multitask_learning.ipynb",
+    ),
+    Recipe(
+        "Multi-task: Uncertainty Weighting (task losses weighted by learned log-variances) and Deep Relationship "
+        "Networks (task-specific layers' Gram matrix close to identity)",
+        "multitask.uncertainty_weighted, multitask.UncertaintyWeighting / UncertaintyWeightedModel, "
+        "multitask.GramIdentity (relationship=)",
+        "notebooks/50_multitask_learning.ipynb",
+    ),
 )
 
 

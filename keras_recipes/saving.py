@@ -20,6 +20,7 @@ CUSTOM_OBJECT_MODULES = (
     "keras_recipes.augment.invariance_batch",
     "keras_recipes.representation.coral",
     "keras_recipes.representation",
+    "keras_recipes.multitask",
 )
 
 

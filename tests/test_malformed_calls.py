@@ -27,7 +27,11 @@ from keras_recipes.tuning import BundleHyperModel, Choice, Float, Int, guided_se
 from keras_recipes.zoo import mobilenet_v2, resnet, vgg
 from keras_recipes.layers import DropBlock2D
 from keras_recipes.regularization import compare_regularizers, regularized_dataset, train_regularized, tta_predict
+from keras_recipes.datasets import load_multitask_digits
+from keras_recipes.multitask import compile_multitask, cross_stitch, hard_sharing, soft_sharing
+from keras_recipes.tasks import Classifier
 
+MT_TASKS = {"digit": Classifier(10), "parity": Classifier(2)}
 TINY = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, width=4, depth=(1,))
 
 
@@ -146,6 +150,13 @@ def _rows():
         ("DeepCoral unknown features", lambda v, d: _rep().DeepCoral(TINY().model, features="nope"), ValueError, "features"),
         ("make_synthetic_digits n=0", lambda v, d: _rep().make_synthetic_digits(0), ValueError, "n"),
         ("occlude coverage=0", lambda v, d: _rep().occlude(np.zeros((2, 8, 8, 1)), coverage=0), ValueError, "coverage"),
+        # multitask (issue 18)
+        ("hard_sharing empty tasks", lambda v, d: hard_sharing((8, 8, 1), {}), ValueError, "tasks"),
+        ("hard_sharing unknown architecture", lambda v, d: hard_sharing((8, 8, 1), MT_TASKS, architecture="vit"), ValueError, "architecture"),
+        ("soft_sharing penalty<0", lambda v, d: soft_sharing((8, 8, 1), MT_TASKS, penalty=-1), ValueError, "penalty"),
+        ("cross_stitch stitch_after out of range", lambda v, d: cross_stitch((8, 8, 1), MT_TASKS, depth=(1,), stitch_after=(3,)), ValueError, "stitch_after"),
+        ("compile_multitask unknown loss_weights", lambda v, d: compile_multitask(TINY().model, MT_TASKS, loss_weights={"colour": 1}), ValueError, "loss_weights"),
+        ("load_multitask_digits labelled_fraction=0", lambda v, d: load_multitask_digits(labelled_fraction=0), ValueError, "labelled_fraction"),
     ]
     del e
     rows += [

@@ -13,10 +13,12 @@ from keras_recipes.datasets.splits import Splits, make_splits
 from keras_recipes.datasets.synthetic_digits import make_synthetic_digits
 from keras_recipes.datasets.tabular_bias import TabularBiasData, make_tabular_bias
 from keras_recipes.datasets.tfds_loader import DatasetUnavailableError, load_tfds
+from keras_recipes.datasets.multitask import (
+    MultiTaskSplits, load_multilabel_shapes, load_multitask_digits, make_multilabel_shapes)
 
 __all__ = [
     "DatasetUnavailableError", "SHAPES", "Splits", "asymmetric_noise", "blur", "digits_arrays", "load_digits",
     "load_mnist", "load_shapes", "load_tfds", "make_shapes", "make_splits", "make_tabular_bias",
     "make_synthetic_digits", "mnist_arrays", "occlude", "occluders", "shift_and_scale", "symmetric_noise",
-    "TabularBiasData",
+    "TabularBiasData", "MultiTaskSplits", "load_multilabel_shapes", "load_multitask_digits", "make_multilabel_shapes",
 ]

@@ -1,0 +1,13 @@
+"""bench/multitask.py --smoke runs and ends with its JSON line of headline figures."""
+
+from bench_smoke import run_smoke
+
+
+def test_bench_multitask_smoke_prints_the_headline_json():
+    figures, stdout = run_smoke("multitask.py", timeout=300)
+    for method in ("single", "hard", "soft", "cross_stitch", "uncertainty"):
+        assert 0.0 <= figures[f"{method}_digit_acc"] <= 1.0
+        assert figures[f"{method}_ink_mae"] >= 0.0
+    assert figures["mtl_best_method"] in ("hard", "soft", "cross_stitch", "uncertainty")
+    assert figures["mtl_best_gain"] == figures[f"{figures['mtl_best_method']}_gain"]
+    assert "sharing hurts" in stdout
