@@ -16,6 +16,9 @@ CUSTOM_OBJECT_MODULES = (
     "keras_recipes.label_efficient.consistency",
     "keras_recipes.label_efficient.distillation",
     "keras_recipes.label_efficient.structured",
+    "keras_recipes.multitask.gated_fusion",
+    "keras_recipes.multitask.modality_dropout",
+    "keras_recipes.multitask.multiplicative_merge",
 )
 
 
