@@ -62,8 +62,9 @@ def mfas_fusion(modalities, num_classes=None, *, fusions=((2, 2, "relu"),), task
     Fusion layer ``l`` is ``act_l(Dense(fused_width)([tap_1, ..., tap_M,
     h_{l-1}]))`` with ``tap_m`` the output of layer ``gamma_m`` of modality
     ``m``'s encoder (1-based) and ``h_0`` absent; the last fusion is the
-    bottleneck. ``encoders[m]`` outputs the list of all ``depth`` layer
-    activations of that modality (the taps the search chooses from).
+    bottleneck. ``encoders[m]`` outputs the list of its layers' activations
+    (the taps the search chooses from), up to the deepest one a fusion
+    reads: layers no fusion reads are not built.
 
     >>> bundle = mfas_fusion({"image": (4, 8, 1), "profile": (12,)}, 10, width=8,
     ...                      fusions=[(1, 2, "relu"), (2, 1, "sigmoid")])
@@ -90,7 +91,8 @@ def mfas_fusion(modalities, num_classes=None, *, fusions=((2, 2, "relu"),), task
     modality_dropout = check_modality_dropout(modality_dropout, len(modalities))
     task = resolve_task(task, num_classes)
     inputs, tensors = modality_inputs(modalities, modality_dropout, seed)
-    encoders = {m: mlp_encoder(m, shape, width, depth, all_layers=True)
+    deepest = {m: max(f[i] for f in fusions) for i, m in enumerate(modalities)}
+    encoders = {m: mlp_encoder(m, shape, width, deepest[m], all_layers=True)
                 for m, shape in modalities.items()}
     taps = {m: encoders[m](tensors[m]) for m in modalities}
     taps = {m: t if isinstance(t, (list, tuple)) else [t] for m, t in taps.items()}
@@ -221,13 +223,12 @@ def _accuracy(model, dataset):
 
 def fusion_search(splits, *, trials=(6, 4), top_k=2, epochs=30, max_fusions=2, width=32,
                   depth=2, learning_rate=3e-3, hand_picked=tuple(HAND_PICKED), directory="tuning",
-                  project_name="mfas", overwrite=True, seed=0, verbose=0):
+                  project_name="mfas", overwrite=True, seed=0, run_eagerly=False, verbose=0):
     """Search MFAS's space with narrowed rounds, then compare with the hand-picked fusions.
 
     Every candidate (searched or hand-picked) trains ``epochs`` epochs with
-    the same trainer (in graph mode: the tuning default runs small models
-    eagerly, several times slower on these many short epochs); selection
-    uses the validation split, the test split is read once per finalist.
+    the same trainer; selection uses the validation split, the test split
+    is read once per finalist.
 
     ```python
     from keras_recipes.datasets.multimodal import load_multimodal_digits
@@ -248,6 +249,9 @@ def fusion_search(splits, *, trials=(6, 4), top_k=2, epochs=30, max_fusions=2, w
             Default all of them.
         directory, project_name, overwrite: the KerasTuner project.
         seed: model seed of every candidate and oracle seed. Default 0.
+        run_eagerly: passed to ``compile``. Default False: graph mode (the
+            tuning default runs small models eagerly, several times slower
+            over these many short epochs; True pays off for 1-2 epochs).
         verbose: passed to the search.
     Returns:
         a ``FusionSearchResult``.
@@ -265,7 +269,7 @@ def fusion_search(splits, *, trials=(6, 4), top_k=2, epochs=30, max_fusions=2, w
     search = guided_search(hypermodel, splits.train, validation_data=splits.validation,
                            epochs=epochs, trials=trials, top_k=top_k, directory=directory,
                            project_name=project_name, overwrite=overwrite, seed=seed,
-                           verbose=verbose, run_eagerly=False)
+                           verbose=verbose, run_eagerly=run_eagerly)
     best = search.best_model
     scores = {"mfas": {"validation": _accuracy(best, splits.validation),
                        "test": _accuracy(best, splits.test)}}
@@ -273,7 +277,7 @@ def fusion_search(splits, *, trials=(6, 4), top_k=2, epochs=30, max_fusions=2, w
         keras.utils.set_random_seed(seed)
         bundle = HAND_PICKED[name](splits.modalities, splits.num_classes, width, depth)
         compile_and_fit(bundle, splits.train, learning_rate=learning_rate, epochs=epochs,
-                        run_eagerly=False, verbose=0)
+                        run_eagerly=run_eagerly, verbose=0)
         scores[name] = {"validation": _accuracy(bundle.model, splits.validation),
                         "test": _accuracy(bundle.model, splits.test)}
     return FusionSearchResult(fusions_from_values(search.best_hyperparameters, splits.modalities),
