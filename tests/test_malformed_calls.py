@@ -25,7 +25,10 @@ from keras_recipes.transfer import (
 )
 from keras_recipes.tuning import BundleHyperModel, Choice, Float, Int, guided_search, narrow_space
 from keras_recipes.zoo import mobilenet_v2, resnet, vgg
+from keras_recipes import multitask as mt
+from keras_recipes.datasets.multimodal import load_multimodal_digits
 
+MM = {"image": (4, 8, 1), "profile": (12,)}
 TINY = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, width=4, depth=(1,))
 
 
@@ -132,6 +135,15 @@ def _rows():
         ("overfit_small_sample batches=0", lambda v, d: overfit_small_sample(TINY().model, v["digits8"], batches=0), ValueError, "batches"),
         ("check_initial_loss tolerance<0", lambda v, d: check_initial_loss(TINY().model, v["digits8"], loss="sparse_categorical_crossentropy", tolerance=-1), ValueError, "tolerance"),
         ("find_learning_rate bad range", lambda v, d: find_learning_rate(TINY().model, v["digits8"], min_learning_rate=1.0, max_learning_rate=0.1), ValueError, "min_learning_rate"),
+        # multi-modal fusion (issue 18)
+        ("early_fusion modalities list", lambda v, d: mt.early_fusion([(4, 8, 1)], 10), ValueError, "modalities"),
+        ("early_fusion projection=0", lambda v, d: mt.early_fusion(MM, 10, projection=0), ValueError, "projection"),
+        ("intermediate_fusion fusion", lambda v, d: mt.intermediate_fusion(MM, 10, fusion="sum"), ValueError, "fusion"),
+        ("intermediate_fusion modality_dropout too high", lambda v, d: mt.intermediate_fusion(MM, 10, modality_dropout=0.7), ValueError, "modality_dropout"),
+        ("late_fusion merge", lambda v, d: mt.late_fusion(MM, 10, merge="mean"), ValueError, "merge"),
+        ("late_fusion weights count", lambda v, d: mt.late_fusion(MM, 10, merge="weighted", weights=[1.0]), ValueError, "weights"),
+        ("late_fusion beta=0", lambda v, d: mt.late_fusion(MM, 10, merge="beta", beta=0), ValueError, "beta"),
+        ("load_multimodal_digits noise<0", lambda v, d: load_multimodal_digits(noise=-1), ValueError, "noise"),
     ]
     del e
     return rows
