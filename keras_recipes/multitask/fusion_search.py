@@ -69,7 +69,7 @@ def mfas_fusion(modalities, num_classes=None, *, fusions=((2, 2, "relu"),), task
     >>> bundle = mfas_fusion({"image": (4, 8, 1), "profile": (12,)}, 10, width=8,
     ...                      fusions=[(1, 2, "relu"), (2, 1, "sigmoid")])
     >>> [layer.name for layer in bundle.encoder.layers if layer.name.startswith("fusion")]
-    ['fusion1', 'fusion1_concat', 'fusion2', 'fusion2_concat']
+    ['fusion1_concat', 'fusion1', 'fusion2_concat', 'fusion2']
 
     Args:
         modalities: ``{name: input shape}``.
