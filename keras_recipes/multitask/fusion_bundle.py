@@ -6,7 +6,7 @@ encoders -> fusion -> head`` and returns a ``FusionBundle``.
 """
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import keras
 
@@ -32,7 +32,9 @@ class FusionBundle(ModelBundle):
     the doors from a saved ``model``.
     """
 
-    encoders: dict
+    # A default and keyword construction, so that fields ModelBundle may gain (with
+    # defaults) never shift this one.
+    encoders: dict = field(default_factory=dict)
 
     @property
     def modalities(self):
@@ -48,7 +50,7 @@ class FusionBundle(ModelBundle):
         if not encoders:
             raise ValueError(f"model {model.name!r} has no nested {MODALITY_PREFIX}<modality> "
                              "encoders; it was not built by a fusion builder")
-        return cls(model, plain.encoder, plain.head, encoders)
+        return cls(model=model, encoder=plain.encoder, head=plain.head, encoders=encoders)
 
     @classmethod
     def wire(cls, inputs, encoders, bottleneck, head, name):
@@ -56,7 +58,7 @@ class FusionBundle(ModelBundle):
         encoder = keras.Model(inputs, bottleneck, name=ENCODER_NAME)
         outer = {m: keras.Input(shape=x.shape[1:], name=m) for m, x in inputs.items()}
         model = keras.Model(outer, head(encoder(outer)), name=name)
-        return cls(model, encoder, head, dict(encoders))
+        return cls(model=model, encoder=encoder, head=head, encoders=dict(encoders))
 
 
 def check_modalities(modalities):
