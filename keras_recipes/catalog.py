@@ -240,6 +240,20 @@ RECIPES = (
         "multitask.GramIdentity (relationship=)",
         "notebooks/50_multitask_learning.ipynb",
     ),
+    Recipe(
+        "Multi-modal Review: early (data), intermediate and late (decision) fusion, multiplicative merging "
+        "(sum_i log g_i, weighted sum_i q_i log g_i, beta-weighted), modality dropout [seed 001]",
+        "multitask.early_fusion / intermediate_fusion (GatedFusion) / late_fusion (MultiplicativeMerge), "
+        "multitask.ModalityDropout, multitask.FusionBundle (encoders per modality), "
+        "datasets.multimodal.load_multimodal_digits / without_modality",
+        "notebooks/51_multimodal_fusion.ipynb",
+    ),
+    Recipe(
+        "Neural Architecture Search for Mode Fusion (MFAS): which encoder layers to fuse, with which "
+        "activation, on the narrowed guided search [seed 001]",
+        "multitask.fusion_search.mfas_fusion / MFASHyperModel / fusion_search (vs the hand-picked fusions)",
+        "notebooks/51_multimodal_fusion.ipynb",
+    ),
 )
 
 

@@ -21,6 +21,9 @@ CUSTOM_OBJECT_MODULES = (
     "keras_recipes.representation.coral",
     "keras_recipes.representation",
     "keras_recipes.multitask",
+    "keras_recipes.multitask.gated_fusion",
+    "keras_recipes.multitask.modality_dropout",
+    "keras_recipes.multitask.multiplicative_merge",
 )
 
 

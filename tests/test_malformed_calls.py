@@ -32,6 +32,10 @@ from keras_recipes.multitask import compile_multitask, cross_stitch, hard_sharin
 from keras_recipes.tasks import Classifier
 
 MT_TASKS = {"digit": Classifier(10), "parity": Classifier(2)}
+from keras_recipes import multitask as mt
+from keras_recipes.datasets.multimodal import load_multimodal_digits
+
+MM = {"image": (4, 8, 1), "profile": (12,)}
 TINY = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, width=4, depth=(1,))
 
 
@@ -157,6 +161,15 @@ def _rows():
         ("cross_stitch stitch_after out of range", lambda v, d: cross_stitch((8, 8, 1), MT_TASKS, depth=(1,), stitch_after=(3,)), ValueError, "stitch_after"),
         ("compile_multitask unknown loss_weights", lambda v, d: compile_multitask(TINY().model, MT_TASKS, loss_weights={"colour": 1}), ValueError, "loss_weights"),
         ("load_multitask_digits labelled_fraction=0", lambda v, d: load_multitask_digits(labelled_fraction=0), ValueError, "labelled_fraction"),
+        # multi-modal fusion (issue 18)
+        ("early_fusion modalities list", lambda v, d: mt.early_fusion([(4, 8, 1)], 10), ValueError, "modalities"),
+        ("early_fusion projection=0", lambda v, d: mt.early_fusion(MM, 10, projection=0), ValueError, "projection"),
+        ("intermediate_fusion fusion", lambda v, d: mt.intermediate_fusion(MM, 10, fusion="sum"), ValueError, "fusion"),
+        ("intermediate_fusion modality_dropout too high", lambda v, d: mt.intermediate_fusion(MM, 10, modality_dropout=0.7), ValueError, "modality_dropout"),
+        ("late_fusion merge", lambda v, d: mt.late_fusion(MM, 10, merge="mean"), ValueError, "merge"),
+        ("late_fusion weights count", lambda v, d: mt.late_fusion(MM, 10, merge="weighted", weights=[1.0]), ValueError, "weights"),
+        ("late_fusion beta=0", lambda v, d: mt.late_fusion(MM, 10, merge="beta", beta=0), ValueError, "beta"),
+        ("load_multimodal_digits noise<0", lambda v, d: load_multimodal_digits(noise=-1), ValueError, "noise"),
     ]
     del e
     rows += [
