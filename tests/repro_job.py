@@ -1,10 +1,11 @@
-"""Run by test_reproducible.py in a fresh process: print what a seed must fix, as JSON.
+"""Run by test_reproducible.py in a fresh process (and in the test's own): what a seed must fix.
 
     python tests/repro_job.py WORKDIR NOISE
 
-NOISE seeds TensorFlow/NumPy/Python globally *before* the calls, with a
-different value in each process: results that follow only their own
-``seed=`` argument do not change.
+prints ``results(WORKDIR, NOISE)`` as one JSON line. NOISE seeds
+TensorFlow/NumPy/Python globally *before* the calls, with a different value
+in each run: results that follow only their own ``seed=`` argument do not
+change.
 """
 
 import functools
@@ -20,7 +21,8 @@ from keras_recipes.tuning import BundleHyperModel, Float, Int, guided_search
 from keras_recipes.zoo import vgg
 
 
-def main(workdir, noise):
+def results(workdir, noise):
+    """The first shuffled batch's labels, a lottery, a guided search and the demo table, JSON-ready."""
     keras.utils.set_random_seed(noise)
     out = {}
     data = load_digits(image_size=8, seed=3)
@@ -44,8 +46,8 @@ def main(workdir, noise):
 
     report = run_demo(out=os.path.join(workdir, "demo"), verbose=0)
     out["demo_table"] = report["table"]
-    print(json.dumps(out))
+    return out
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    print(json.dumps(results(sys.argv[1], int(sys.argv[2]))))

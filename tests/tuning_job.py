@@ -1,4 +1,4 @@
-"""A small guided search run as a subprocess by test_tuning_resume.py.
+"""A small guided search run by test_tuning_resume.py: as a subprocess (the killed runs) or in-process.
 
     python tests/tuning_job.py DIRECTORY LOG KILL_AT
 
