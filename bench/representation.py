@@ -11,7 +11,7 @@
 * A6 occlusion (``occlusion_gain``, ``erasing_gain``): accuracy on test
   digits occluded by objects cut from a held-out photograph, occlusion
   training (resp. Keras ``RandomErasing``) minus plain training.
-* CORAL (``coral_gain``, ``classic_coral_gain``): accuracy on real MNIST of a
+* CORAL (``coral_gain``, ``classic_coral_gain``): accuracy on real MNIST (``--smoke``: inverted digits) of a
   network trained on the 8x8 scikit-learn digits: Deep CORAL minus
   source-only, and classic CORAL minus the same linear classifier unaligned.
 * Pretext tasks and architecture search (``pretext_probe_gain``,
@@ -69,7 +69,8 @@ def occlusion(args, seed):
 def coral(args, seed):
     from keras_recipes.representation import coral_adaptation
 
-    result = coral_adaptation("mnist", epochs=args.epochs, width=args.width, seed=seed)
+    result = coral_adaptation(args.coral_target, image_size=args.coral_size, epochs=args.epochs, width=args.width,
+                              seed=seed)
     print(result.table())
     return {"coral_gain": result.deep_gain, "classic_coral_gain": result.classic_gain,
             "coral_source_only_target": result.rows["source only"]["target"]}
@@ -86,11 +87,14 @@ def main(argv=None):
     parser.add_argument("--synthetic", type=int, default=2000, help="synthetic pre-training images (A5)")
     parser.add_argument("--pretrain-epochs", type=int, default=4)
     parser.add_argument("--steps", type=int, default=160, help="A5 full-training steps (fine-tuning: a quarter)")
+    parser.add_argument("--coral-target", choices=("mnist", "inverted", "blurred"), default="mnist")
+    parser.add_argument("--coral-size", type=int, default=16, help="side both CORAL domains are resized to")
     parser.add_argument("--parts", nargs="+", choices=(*PARTS, "pretext"), default=[*PARTS, "pretext"])
     parser.add_argument("--smoke", action="store_true", help="seconds-long run for CI")
     args = parser.parse_args(argv)
     if args.smoke:
         args.seeds, args.epochs, args.width, args.synthetic, args.pretrain_epochs, args.steps = 1, 1, 4, 100, 1, 8
+        args.coral_target, args.coral_size = "inverted", 8  # no MNIST load in CI; the full run measures MNIST
     if "pretext" in args.parts and representation_pretext is None:
         print("bench/representation_pretext.py is missing: pretext_probe_gain and nas_vs_default are not measured")
     start, cpu_start = time.time(), time.process_time()
