@@ -254,6 +254,26 @@ RECIPES = (
         "multitask.fusion_search.mfas_fusion / MFASHyperModel / fusion_search (vs the hand-picked fusions)",
         "notebooks/51_multimodal_fusion.ipynb",
     ),
+    Recipe(
+        "Unsupervised Pre-Text Tasks: learn an embedding from a label-free task (rotation, relative patch "
+        "position, inpainting, contrastive views), then transfer [A7]",
+        "representation.pretrain_rotation / pretrain_patch_position / pretrain_inpainting / pretrain_contrastive "
+        "(SimCLR, nt_xent_loss), representation.compare_pretext (linear probe and fine-tune vs random init)",
+        "notebooks/41_pretext_tasks_and_probing.ipynb",
+    ),
+    Recipe(
+        "Probing embeddings: simple classifiers on a frozen embedding reveal what it encodes (label, rotation, "
+        "augmentation type), stage by stage [seed 001, x-vectors]",
+        "representation.probe_factors (ProbingResult: a table per stage, .plot()), probes.linear_probes",
+        "notebooks/41_pretext_tasks_and_probing.ipynb",
+    ),
+    Recipe(
+        "Macro / Micro Architecture Search: arrangements of groups and blocks (macro) and the inside of a block "
+        "(micro, NAS) [A13]",
+        "representation.architecture_search, representation.ArchitectureHyperModel (on tuning.guided_search, "
+        "width solved from the parameter budget), representation.searched_network",
+        "notebooks/41_pretext_tasks_and_probing.ipynb",
+    ),
 )
 
 

@@ -56,6 +56,7 @@ def test_build_records_only_active_choices_and_rejects_out_of_band_candidates():
     hp = _hp(hypermodel, groups=1, g1_block="plain")
     model = hypermodel.build(hp)
     assert sorted(k for k in hp.values if k.startswith("g")) == ["g1_block", "g1_kernel", "groups"]
+    assert "group2_block1_a_conv" not in [layer.name for layer in model.get_layer("encoder").layers]
     assert abs(model.count_params() / hypermodel.budget - 1) <= 0.2
     tiny = ArchitectureHyperModel((8, 8, 1), 10, budget=100)
     with pytest.raises(keras_tuner.errors.FailedTrialError, match="outside"):
@@ -72,18 +73,16 @@ def test_guided_search_narrows_the_conditional_choices(tmp_path):
     result = guided_search(hypermodel, splits.train, validation_data=splits.validation, epochs=1, trials=(4, 2),
                            top_k=2, directory=str(tmp_path), verbose=0)
     round0 = [t for t in result.trials if t["round"] == 0 and not math.isnan(t["score"])]
-    for row in result.trials:
+    initial = architecture_space(2)
+    for row in result.trials:  # an unused conditional choice is recorded at its default, not a random draw
         if row["status"] == "COMPLETED":
-            groups = row["groups"]
-            assert ("g2_block" in row) == (groups == 2)
-            for g in range(1, groups + 1):
-                assert (f"g{g}_expansion" in row) == (row[f"g{g}_block"] == "inverted")
+            if row["groups"] == 1:
+                assert (row["g2_block"], row["g2_kernel"]) == (initial["g2_block"].values[0], 3)
+            for g in (1, 2):
+                if row[f"g{g}_block"] != "inverted" or g > row["groups"]:
+                    assert row[f"g{g}_expansion"] == initial[f"g{g}_expansion"].values[0]
     top = sorted(round0, key=lambda t: (-t["score"], t["trial_id"]))[:2]
-    narrowed, initial = result.spaces[1], architecture_space(2)
-    for name, spec in initial.items():
-        seen = [t[name] for t in top if name in t]
-        if not seen:
-            assert narrowed[name] == spec  # no top trial used it: kept as it was
-        else:
-            kept = narrowed[name].values if isinstance(narrowed[name], Choice) else (narrowed[name].value,)
-            assert set(kept) == set(seen)
+    narrowed = result.spaces[1]
+    for name in initial:  # the narrowed round narrows the micro choices too
+        kept = narrowed[name].values if isinstance(narrowed[name], Choice) else (narrowed[name].value,)
+        assert set(kept) == {t[name] for t in top}

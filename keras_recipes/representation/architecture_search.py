@@ -16,12 +16,15 @@ search space over the zoo's parts, searched by ``tuning.guided_search``
   layer normalisation) and ``activation``.
 
 Micro choices are *conditional* on macro ones: group 3's choices exist only
-when ``groups == 3``, an expansion only for an inverted-residual block.
-KerasTuner samples a flat space, so ``ArchitectureHyperModel.build`` removes
-the inactive values from the trial's record before training: the trial
-table shows only what was built, and the narrowed rounds narrow each
-conditional choice from the top trials that actually used it (a choice no
-top trial used stays as it was).
+when ``groups == 3``, an expansion only for an inverted-residual block;
+``build`` reads only the active ones. Guided search declares flat spaces
+(``tuning.from_hyperparameters`` refuses KerasTuner's conditional scopes),
+so the oracle samples every choice; ``build`` drops the inactive values and
+KerasTuner records them at their default (the first value of the
+``Choice``) when the trial ends. A trial's record is thus its active choices
+plus defaults, never random values it did not use, and the narrowed rounds
+narrow every micro choice to the values the top trials recorded: a
+conditional choice that a top trial did not use keeps its default.
 
 Every candidate is compared at the same size: the stem/first-group
 ``width`` is not searched but *solved* from the parameter budget (the
@@ -68,8 +71,9 @@ def searched_network(input_shape=(16, 16, 1), num_classes=None, *, task=None, wi
                      name="searched", **group_choices):
     """One candidate of the search: stem -> ``groups`` groups of chosen blocks -> bottleneck -> task.
 
-    Group ``g`` (1-based) has ``blocks`` blocks of ``round(width *
-    widening**(g-1))`` filters, each of kind ``g{g}_block`` ("residual",
+    The stem has ``round(width)`` filters and group ``g`` (1-based)
+    ``blocks`` blocks of ``round(width * widening**(g-1))`` filters (``width``
+    may be fractional, so the width solved from a budget can be fine-grained), each of kind ``g{g}_block`` ("residual",
     "plain", "inverted"; default residual) with a ``g{g}_kernel`` x
     ``g{g}_kernel`` convolution (default 3) and, for "inverted",
     expansion ``g{g}_expansion`` (default 4). Groups after the first halve
@@ -93,8 +97,10 @@ def searched_network(input_shape=(16, 16, 1), num_classes=None, *, task=None, wi
         raise ValueError(f"unknown group choices {unknown}; allowed: g1_block ... g{MAX_GROUPS}_expansion")
     if not widening >= 1:
         raise ValueError(f"widening must be a number >= 1; received: widening={widening!r}")
-    inputs, x, _, width, task = begin(input_shape, num_classes, task, width, (blocks,) * groups, pooling,
-                                      downsamples=lambda n: n - 1)
+    if isinstance(width, bool) or not isinstance(width, (int, float)) or not width >= 1:
+        raise ValueError(f"width must be a number >= 1; received: width={width!r}")
+    inputs, x, _, _, task = begin(input_shape, num_classes, task, max(1, round(width)), (blocks,) * groups,
+                                  pooling, downsamples=lambda n: n - 1)
     for g in range(1, groups + 1):
         kind = group_choices.get(f"g{g}_block", "residual")
         require_choice(f"g{g}_block", kind, BLOCKS)
@@ -156,19 +162,20 @@ def parameter_count(builder, width, choices):
 def solve_width(builder, choices, budget, *, tolerance=0.2, max_width=128):
     """The width whose candidate comes closest to ``budget`` parameters, and its count.
 
-    Parameters grow with the width, so a bisection over 1..``max_width``
-    finds the first width at or above the budget; that width or the one
-    below, whichever is closer, is returned. Returns ``(None, count)`` when
+    Parameters grow with the width, so a bisection over widths 1 to
+    ``max_width`` in steps of a quarter finds the first width at or above
+    the budget; that width or the one below, whichever is closer, is
+    returned. Returns ``(None, count)`` when
     even the best width misses the budget by more than ``tolerance`` (a
     fraction): such a candidate is outside the band and must not be trained.
     """
-    lo, hi = 1, max_width
+    lo, hi = 4, 4 * max_width  # quarters of a channel
     counts = {}
 
-    def count(w):
-        if w not in counts:
-            counts[w] = parameter_count(builder, w, choices)
-        return counts[w]
+    def count(q):
+        if q not in counts:
+            counts[q] = parameter_count(builder, q / 4, choices)
+        return counts[q]
 
     while lo < hi:
         mid = (lo + hi) // 2
@@ -176,10 +183,10 @@ def solve_width(builder, choices, budget, *, tolerance=0.2, max_width=128):
             lo = mid + 1
         else:
             hi = mid
-    best = min({max(lo - 1, 1), lo}, key=lambda w: abs(count(w) - budget))
+    best = min({max(lo - 1, 4), lo}, key=lambda q: abs(count(q) - budget))
     if abs(count(best) / budget - 1) > tolerance:
         return None, count(best)
-    return best, count(best)
+    return best / 4, count(best)
 
 
 class ArchitectureHyperModel(BundleHyperModel):
@@ -252,7 +259,7 @@ class ArchitectureHyperModel(BundleHyperModel):
 
     def build(self, hp):
         choices = self.values(hp)
-        for name in list(hp.values):  # the trial records only what shaped the network
+        for name in list(hp.values):  # inactive: KerasTuner records its default at the trial's end
             if name in self.space and name not in choices:
                 del hp.values[name]
         arch, _ = self.split(choices)
@@ -286,7 +293,7 @@ class ArchitectureSearchResult:
     """
 
     best_choices: dict
-    best_width: int
+    best_width: float
     best_params: int
     best_accuracy: float
     reference_params: int
