@@ -71,7 +71,8 @@ def train(method, tasks, data, seed, args):
     def only(ds):
         return ds.map(lambda x, y: (x, {t: y[t] for t in names}))
 
-    if args.smoke:  # one trace fewer: no validation pass
+    if args.smoke:  # seconds: a few eager steps, no validation pass, no traced step to build
+        model.run_eagerly = bundle.model.run_eagerly = True
         model.fit(only(data.train), epochs=args.epochs, verbose=0)
     else:
         stop = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)

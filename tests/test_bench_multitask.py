@@ -1,8 +1,10 @@
 """bench/multitask.py --smoke runs and ends with its JSON line of headline figures."""
 
+import pytest
 from bench_smoke import run_smoke
 
 
+@pytest.mark.slow  # a fresh process training six tiny models: ~25 s of CPU on a quiet machine
 def test_bench_multitask_smoke_prints_the_headline_json():
     figures, stdout = run_smoke("multitask.py", timeout=300)
     for method in ("single", "hard", "soft", "cross_stitch", "uncertainty"):

@@ -30,7 +30,7 @@ POOLING_LAYERS = {"avg": keras.layers.GlobalAveragePooling2D, "max": keras.layer
 def initial_mixing(num_tasks, self_weight):
     """``self_weight`` on the diagonal, the rest of each row shared equally by the other tasks.
 
-    >>> initial_mixing(2, 0.9).tolist()
+    >>> initial_mixing(2, 0.9).round(6).tolist()
     [[0.9, 0.1], [0.1, 0.9]]
     """
     off = (1.0 - self_weight) / max(num_tasks - 1, 1)

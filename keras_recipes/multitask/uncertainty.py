@@ -29,8 +29,8 @@ class UncertaintyWeighting(keras.layers.Layer):
 
     >>> import numpy as np
     >>> layer = UncertaintyWeighting(["classification", "regression"])
-    >>> layer.log_variance.assign(np.log([2.0, 4.0]))
-    >>> round(float(layer([1.0, 8.0])), 4)   # 1/2 * 1 + 0.5 ln 2 + 0.5 * 8/4 + 0.5 ln 4
+    >>> _ = layer.log_variance.assign(np.log([2.0, 4.0]))
+    >>> round(float(layer([np.float32(1.0), np.float32(8.0)])), 4)   # 1/2 * 1 + 0.5 ln 2 + 0.5 * 8/4 + 0.5 ln 4
     2.5397
 
     Args:
