@@ -23,8 +23,8 @@ PACKAGE = ROOT / "keras_recipes"
 PLUMBING = {"bundle", "tasks", "checks", "plots", "settings", "catalog"}
 ENTRY_MODULES = {"__init__", "cli", "saving"}
 BUILDING_BLOCKS = {"zoo", "layers", "schedules", "callbacks", "datasets", "cache", "augment", "probes",
-                   "distribute", "optimizers", "trials"}
-THEMES = {"transfer", "initialization", "diagnostics", "tuning", "label_efficient", "data_centric",
+                   "distribute", "optimizers", "trials", "tuning"}
+THEMES = {"transfer", "initialization", "diagnostics", "label_efficient", "data_centric",
           "representation", "multitask", "regularization", "training"}
 ENTRY_FOLDERS = {"demo", "labs"}
 NOT_PACKAGES = {"data", "__pycache__"}  # data files, no code
