@@ -19,12 +19,14 @@ Micro choices are *conditional* on macro ones: group 3's choices exist only
 when ``groups == 3``, an expansion only for an inverted-residual block;
 ``build`` reads only the active ones. Guided search declares flat spaces
 (``tuning.from_hyperparameters`` refuses KerasTuner's conditional scopes),
-so the oracle samples every choice; ``build`` drops the inactive values and
-KerasTuner records them at their default (the first value of the
-``Choice``) when the trial ends. A trial's record is thus its active choices
-plus defaults, never random values it did not use, and the narrowed rounds
-narrow every micro choice to the values the top trials recorded: a
-conditional choice that a top trial did not use keeps its default.
+so the oracle samples every choice and ``build`` reads only the active
+ones. The trial's record can still carry the sampled value of a choice it
+did not use (measured: a one-group trial recorded ``g2_block="inverted"``),
+so the narrowed rounds narrow the always-active choices (groups, blocks,
+widening, group 1's block and kernel, norm, activation) to the top trials'
+values, while a conditional choice narrows to whatever the top trials
+recorded, used or not: true conditional narrowing needs conditional
+scopes in ``tuning`` (not yet).
 
 Every candidate is compared at the same size: the stem/first-group
 ``width`` is not searched but *solved* from the parameter budget (the
@@ -259,7 +261,7 @@ class ArchitectureHyperModel(BundleHyperModel):
 
     def build(self, hp):
         choices = self.values(hp)
-        for name in list(hp.values):  # inactive: KerasTuner records its default at the trial's end
+        for name in list(hp.values):  # inactive choices leave this build's values
             if name in self.space and name not in choices:
                 del hp.values[name]
         arch, _ = self.split(choices)
