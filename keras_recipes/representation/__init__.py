@@ -15,9 +15,9 @@ Theme folder, one lecture diagram per module:
   compares them (linear probe and fine-tune at few labels vs random init).
 * Probing an embedding (seed 001, x-vectors): ``probing.probe_factors``, per-stage
   linear probes for the label, the rotation and the augmentation type.
-* A13, macro / micro architecture search: ``architecture_search``
-  (``ArchitectureHyperModel`` on ``tuning.guided_search``, ``searched_network``);
-  imported on first use, since it imports KerasTuner.
+* A13, macro / micro architecture search: the module ``architecture_search``
+  (``ArchitectureHyperModel`` on ``tuning.guided_search``, ``searched_network``,
+  ``architecture_search``); import it by its module path, since it imports KerasTuner.
 * ``coral``: CORAL domain adaptation (seed 003) -- classic covariance
   alignment and the Deep CORAL loss, digits -> MNIST.
 
@@ -39,22 +39,11 @@ from keras_recipes.representation.pretext_transfer import (
 from keras_recipes.representation.synthetic import SyntheticResult, synthetic_pretraining
 from keras_recipes.representation.probing import ProbingResult, probe_factors
 
-_ARCHITECTURE_SEARCH = ("ArchitectureHyperModel", "ArchitectureSearchResult", "architecture_search",
-                        "searched_network")
-
-
-def __getattr__(name):
-    if name in _ARCHITECTURE_SEARCH:  # lazily: it imports KerasTuner
-        from keras_recipes.representation import architecture_search as module
-
-        return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 __all__ = [
     "CoralLoss", "CoralResult", "DeepCoral", "InvarianceResult", "OcclusionResult", "PRETEXT_TASKS",
     "PretextComparison", "SimCLR", "SyntheticResult", "compare_pretext", "coral_adaptation", "coral_align",
     "coral_loss", "domain_pair", "invariance_training", "masked_region_loss", "nt_xent_loss", "occlusion_training",
     "pretrain", "pretrain_contrastive", "pretrain_inpainting", "pretrain_patch_position", "pretrain_rotation",
     "synthetic_pretraining",
-    "ProbingResult", "probe_factors", *_ARCHITECTURE_SEARCH,
+    "ProbingResult", "probe_factors",
 ]
