@@ -9,28 +9,19 @@ def picture_robustness():
     """The lab's recipes as two flows: FGSM adversarial training, and a curriculum from a probe (a ``Figure``)."""
     from matplotlib.figure import Figure
 
-    rows = [("adversarial training", ["training image x", "FGSM: x + eps sign(grad_x loss)\n(against the current model)",
-                                      "train one epoch\non x and x_adv", "test: accuracy\nunder attack"]),
-            ("curriculum learning", ["probe model\n(1 epoch)", "loss per example\n= difficulty",
-                                     "epoch e: the easiest\npacing(e) share", "test: vs random\norder, same steps"])]
-    fig = Figure(figsize=(10, 2.8), layout="constrained")
+    from keras_recipes.labs.data_centric import _flow
+
+    fig = Figure(figsize=(10, 3.2), layout="constrained")
     ax = fig.subplots()
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    for r, (label, steps) in enumerate(rows):
-        y = 0.72 - 0.5 * r
-        ax.text(0.0, y, label, ha="left", va="center", fontsize=9, weight="bold")
-        xs = np.linspace(0.3, 0.92, len(steps))
-        for i, (x, text) in enumerate(zip(xs, steps)):
-            ax.text(x, y, text, ha="center", va="center", fontsize=8,
-                    bbox={"boxstyle": "round,pad=0.4", "facecolor": f"C{i + 4 * r}", "alpha": 0.25})
-            if i:
-                ax.annotate("", (x - 0.075, y), (xs[i - 1] + 0.075, y), arrowprops={"arrowstyle": "->"})
-        if r == 0:   # regenerated every epoch
-            ax.annotate("", (xs[1], y + 0.17), (xs[2], y + 0.17),
-                        arrowprops={"arrowstyle": "->", "connectionstyle": "arc3,rad=0.4", "linestyle": "--"})
-    ax.set_title("Training: generating and training with adversarial examples; curriculum learning")
+    _flow(ax, ["training images x", "FGSM twins against\nthe current model:\nx + eps sign(grad_x loss)",
+               "train one epoch\non x and the twins", "next epoch: new twins;\nat the end, test\nunder attack"], 0.72)
+    _flow(ax, ["probe model\n(1 epoch)", "loss per example\n= difficulty", "epoch e: the easiest\npacing(e) share",
+               "test: vs random\norder, same steps"], 0.2)
+    ax.text(0.0, 0.97, "Generating and training with adversarial examples", fontsize=9, weight="bold")
+    ax.text(0.0, 0.4, "Curriculum learning", fontsize=9, weight="bold")
     return fig
 
 
