@@ -10,7 +10,7 @@ from keras_recipes.training import (
     compare_adversarial_training, compare_curriculum, compare_optimizers, compare_robust_regression,
     compare_weight_decay, decay_only_step, fit_with_early_stopping, measure_remat, pacing,
 )
-from keras_recipes.training.runs import fresh_model
+from keras_recipes.training.runs import _fresh_model
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def linear():
 
 
 def test_optimizers_side_by_side_from_the_same_start(data):
-    a, b = fresh_model(linear, 3), fresh_model(linear, 3)
+    a, b = _fresh_model(linear, 3), _fresh_model(linear, 3)
     for u, v in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_array_equal(u, v)
     result = compare_optimizers(linear, data, optimizers=["sgd", "adam", "lars"], epochs=2)

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 
 from keras_recipes.checks import require_positive_int, require_rate
-from keras_recipes.training.runs import Comparison, fresh_model, require_builder, require_splits, scores
+from keras_recipes.training.runs import Comparison, _fresh_model, _require_builder, _require_splits, _scores
 
 
 def difficulty(probe, x, y):
@@ -58,15 +58,15 @@ def compare_curriculum(build, data, *, epochs=6, probe_epochs=1, start=0.3, lear
     Returns:
         a ``Comparison`` (curves of ``val_accuracy`` per epoch; ``notes["difficulty"]``).
     """
-    require_builder("build", build)
-    require_splits("data", data)
+    _require_builder("build", build)
+    _require_splits("data", data)
     epochs = require_positive_int("epochs", epochs)
     probe_epochs = require_positive_int("probe_epochs", probe_epochs)
     start = require_rate("start", start, closed=True)
     if start == 0:
         raise ValueError("start must be in (0, 1]; received: start=0")
     x, y = data.arrays["train"]
-    probe = fresh_model(build, seed + 1)
+    probe = _fresh_model(build, seed + 1)
     probe.compile(keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy")
     probe.fit(x, y, batch_size=batch_size, epochs=probe_epochs, verbose=0)
     scores_ = difficulty(probe, x, y)
@@ -75,7 +75,7 @@ def compare_curriculum(build, data, *, epochs=6, probe_epochs=1, start=0.3, lear
     curves, val, test = {}, {}, {}
     for name in ("curriculum", "random", "anti-curriculum"):
         rng = np.random.default_rng(seed)
-        model = fresh_model(build, seed)
+        model = _fresh_model(build, seed)
         model.compile(keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy",
                       metrics=["accuracy"])
         curves[name] = {"loss": [], "val_loss": [], "val_accuracy": []}
@@ -87,6 +87,6 @@ def compare_curriculum(build, data, *, epochs=6, probe_epochs=1, start=0.3, lear
                                 shuffle=False, validation_data=data.arrays["validation"])
             for key in curves[name]:
                 curves[name][key].append(float(history.history[key][-1]))
-        val[name], test[name] = scores(model, data)
+        val[name], test[name] = _scores(model, data)
     return Comparison(curves, val, test, title="curriculum vs random order (same pacing)",
                       curve="val_accuracy", notes={"difficulty": scores_})

@@ -16,6 +16,10 @@ class RegressionComparison:
         slopes, intercepts: ``{run: fitted value}``; the truth is ``true_slope``, ``true_intercept``.
         clean_mae: ``{run: mean absolute error on clean held-out points}``.
         largest_step: ``{run: largest update norm of any step}`` (clipping bounds it).
+
+    >>> r = RegressionComparison({"MSE": 1.5}, {"MSE": 3.9}, {"MSE": 2.9}, {"MSE": 4.0}, 2.0, 1.0)
+    >>> print(r.table().splitlines()[2])
+    MSE                1.500     3.900     2.900     4.000
     """
 
     slopes: dict

@@ -43,6 +43,11 @@ class RecipeReport:
         curves: the best trial's per-epoch curves of each pass.
         best_hyperparameters: of the last pass; ``val_accuracy`` and
             ``test_accuracy`` of its best model (test touched once, here).
+
+    Made by :func:`seven_step_recipe` (which trains: not run here)::
+
+    >>> report = seven_step_recipe(builder, data, directory="/tmp/seven")  # doctest: +SKIP
+    >>> print(report.table()); report.plot()  # doctest: +SKIP
     """
 
     initial_loss: object
@@ -131,9 +136,10 @@ def coarse_search(builder, data, space, *, trials=6, epochs=2, directory="seven_
     """Step 4: "choose a few values of learning rate and weight decay around what worked from step 3,
     train a few models for ~1-5 epochs": one random round of ``guided_search``.
 
-    ```python
-    coarse = coarse_search(builder, data, coarse_space(found.kept), trials=6, epochs=2)
-    ```
+    >>> space = coarse_space((1e-2,))      # around step 3's kept rates
+    >>> sorted(space)
+    ['learning_rate', 'weight_decay']
+    >>> coarse = coarse_search(builder, data, space, trials=6, epochs=2)  # doctest: +SKIP
 
     Args:
         builder: ``builder(**kwargs) -> ModelBundle`` (as for ``BundleHyperModel``).
@@ -162,6 +168,10 @@ def refine_search(builder, data, previous, *, space=None, trials=4, epochs=10, t
     ``top_k`` trials of ``previous`` (or ``space`` if given, e.g. from
     ``adjust_space``), and every trial trains ``epochs`` epochs at a constant rate.
 
+    >>> refined = refine_search(builder, data, coarse, trials=4, epochs=10)  # doctest: +SKIP
+    >>> refined.best_hyperparameters  # doctest: +SKIP
+    {'learning_rate': 0.0049..., 'weight_decay': 0.0001}
+
     Returns:
         a ``GuidedSearchResult``.
     """
@@ -179,6 +189,8 @@ def best_curves(result, data, *, epochs):
     best configuration is rebuilt and retrained (same seed, KerasTuner's own
     ``hypermodel.build`` / ``hypermodel.fit``) with validation, and its
     ``History`` is returned as a dict.
+
+    >>> reading = read_curves(best_curves(refined, data, epochs=10))  # doctest: +SKIP
     """
     tuner = result.tuners[-1]
     hp = top_trials(tuner, 1)[0].hyperparameters
@@ -233,15 +245,12 @@ def seven_step_recipe(builder, data, *, optimizer="adam", rates=SLIDE_RATES, wei
     trained. Selection uses the validation split; the test split is used
     once, for the final accuracy.
 
-    ```python
-    import functools
-    from keras_recipes import datasets, vgg
-    from keras_recipes.tuning import seven_step_recipe
-    data = datasets.load_digits(image_size=8)
-    report = seven_step_recipe(functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10,
-                                                 width=8, depth=(1,)), data, directory="/tmp/seven")
-    print(report.table()); report.plot()
-    ```
+    >>> import functools
+    >>> from keras_recipes import datasets, vgg
+    >>> data = datasets.load_digits(image_size=8)
+    >>> builder = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, width=8, depth=(1,))
+    >>> report = seven_step_recipe(builder, data, directory="/tmp/seven")  # doctest: +SKIP
+    >>> print(report.table()); report.plot()  # doctest: +SKIP
 
     Args:
         builder: ``builder(**kwargs) -> ModelBundle`` (bind fixed arguments with ``functools.partial``).
