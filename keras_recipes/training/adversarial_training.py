@@ -111,6 +111,7 @@ def adversarial_fit(model, x, y, *, epochs=5, epsilon=0.1, batch_size=32, seed=0
     """
     epochs = require_positive_int("epochs", epochs)
     require_positive_number("epsilon", epsilon)
+    batch_size = require_positive_int("batch_size", batch_size)
     x, y = np.asarray(x, "float32"), np.asarray(y)
     rng = np.random.default_rng(seed)
     losses = []
@@ -153,6 +154,7 @@ def compare_adversarial_training(build, data, *, epochs=5, epsilon=0.1, learning
     _require_splits("data", data)
     epochs = require_positive_int("epochs", epochs)
     epsilon = require_positive_number("epsilon", epsilon)
+    learning_rate = require_positive_number("learning_rate", learning_rate)
     x, y = data.arrays["train"]
     x_test, y_test = data.arrays["test"]
     clean, attacked = {}, {}

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from keras_recipes.checks import require_positive_int, require_rate
+from keras_recipes.checks import require_positive_int, require_positive_number, require_rate
 from keras_recipes.training.runs import Comparison, _fresh_model, _require_builder, _require_splits, _scores
 
 
@@ -63,6 +63,8 @@ def compare_curriculum(build, data, *, epochs=6, probe_epochs=1, start=0.3, lear
     epochs = require_positive_int("epochs", epochs)
     probe_epochs = require_positive_int("probe_epochs", probe_epochs)
     start = require_rate("start", start, closed=True)
+    learning_rate = require_positive_number("learning_rate", learning_rate)
+    batch_size = require_positive_int("batch_size", batch_size)
     if start == 0:
         raise ValueError("start must be in (0, 1]; received: start=0")
     x, y = data.arrays["train"]

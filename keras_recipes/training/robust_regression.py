@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from keras_recipes.checks import require_positive_int, require_rate
+from keras_recipes.checks import require_positive_int, require_positive_number, require_rate
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,9 @@ def compare_robust_regression(*, n=200, outlier_fraction=0.1, outlier_size=30.0,
     """
     n = require_positive_int("n", n)
     outlier_fraction = require_rate("outlier_fraction", outlier_fraction)
+    epochs = require_positive_int("epochs", epochs)
+    clipnorm = require_positive_number("clipnorm", clipnorm)
+    learning_rate = require_positive_number("learning_rate", learning_rate)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, (n, 1)).astype("float32")
     y = (2 * x + 1 + rng.normal(scale=0.1, size=(n, 1))).astype("float32")

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from keras_recipes.checks import require_positive_number
+from keras_recipes.checks import require_positive_int, require_positive_number
 from keras_recipes.training.runs import Comparison, _require_builder, _require_splits, _scores, _train_run
 
 
@@ -88,6 +88,8 @@ def compare_weight_decay(build, data, *, strength=1e-3, learning_rate=1e-3, epoc
     _require_builder("build", build)
     _require_splits("data", data)
     strength = require_positive_number("strength", strength)
+    learning_rate = require_positive_number("learning_rate", learning_rate)
+    epochs = require_positive_int("epochs", epochs)
     runs = {
         "none": (lambda: keras.optimizers.Adam(learning_rate), None),
         "L2 + Adam": (lambda: keras.optimizers.Adam(learning_rate), _add_l2(strength)),

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from keras_recipes.checks import fresh_optimizer, keras_model_of, require_positive_int
+from keras_recipes.checks import (
+    fresh_optimizer, keras_model_of, require_positive_int, require_positive_number, require_rate,
+)
 from keras_recipes.trials import candidate_rates, check_initial_loss, overfit_small_sample
 from keras_recipes.trials.rate_candidates import SLIDE_RATES
-from keras_recipes.tuning.curves import read_curves
+from keras_recipes.tuning.curves import CurveReading, read_curves
 from keras_recipes.tuning.hypermodel import BundleHyperModel
 from keras_recipes.tuning.narrowing import narrow_space
 from keras_recipes.tuning.search import guided_search, top_trials, top_values
@@ -217,7 +219,13 @@ def adjust_space(space, best, reading, *, factor=3.0):
     >>> round(s["learning_rate"].max_value, 4)
     0.01
     """
-    lr = float(best["learning_rate"])
+    if not isinstance(reading, CurveReading):
+        raise TypeError(f"reading must be a CurveReading (from read_curves); received: reading={reading!r}")
+    if not isinstance(best, dict) or "learning_rate" not in best:
+        raise ValueError(f"best must be a dict of hyperparameters with a 'learning_rate'; received: best={best!r}")
+    lr = require_positive_number("best['learning_rate']", best["learning_rate"])
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor > 1:
+        raise ValueError(f"factor must be a number > 1 (the space's width); received: factor={factor!r}")
     wd = float(best.get("weight_decay") or 0.0)
     lo, hi = lr / factor**0.5, lr * factor**0.5
     if reading.verdict == "rate too high":
@@ -273,7 +281,9 @@ def seven_step_recipe(builder, data, *, optimizer="adam", rates=SLIDE_RATES, wei
         raise TypeError(f"builder must be callable; received: builder={builder!r}")
     if not all(hasattr(data, a) for a in ("train", "validation", "test", "arrays")):
         raise TypeError(f"data must be a keras_recipes.datasets.Splits; received: {type(data).__name__}")
-    loops = require_positive_int("loops", loops + 1) - 1
+    _check_recipe_arguments(rates=rates, weight_decays=weight_decays, rate_iterations=rate_iterations,
+                            min_drop=min_drop, coarse_trials=coarse_trials, coarse_epochs=coarse_epochs,
+                            refine_trials=refine_trials, refine_epochs=refine_epochs, loops=loops)
     keras.utils.set_random_seed(seed)
     model = keras_model_of("builder()", builder())
     model.compile(optimizer=fresh_optimizer("optimizer", optimizer, 1e-3), loss=LOSS)
@@ -308,6 +318,32 @@ def seven_step_recipe(builder, data, *, optimizer="adam", rates=SLIDE_RATES, wei
     report.val_accuracy = _accuracy(best.best_model, *data.arrays["validation"])
     report.test_accuracy = _accuracy(best.best_model, *data.arrays["test"])
     return report
+
+
+def _check_recipe_arguments(*, rates, weight_decays, rate_iterations, min_drop, coarse_trials, coarse_epochs,
+                            refine_trials, refine_epochs, loops):
+    """Every step's arguments checked at the door, so a bad one fails before step 1 trains anything."""
+    if isinstance(rates, (int, float)) or not len(rates):
+        raise ValueError(f"rates must be a non-empty list of learning rates; received: rates={rates!r}")
+    for rate in rates:
+        require_positive_number("rates entries", rate)
+    if isinstance(weight_decays, (int, float)) or not len(weight_decays):
+        raise ValueError(f"weight_decays must be a non-empty list of numbers >= 0; "
+                         f"received: weight_decays={weight_decays!r}")
+    for decay in weight_decays:
+        require_positive_number("weight_decays entries", decay, allow_zero=True)
+    if require_positive_int("rate_iterations", rate_iterations) < 15:
+        raise ValueError(f"rate_iterations must be >= 15 (step 3 compares the first 5 losses with the last 10); "
+                         f"received: rate_iterations={rate_iterations!r}")
+    require_rate("min_drop", min_drop)
+    require_positive_int("coarse_trials", coarse_trials)
+    if require_positive_int("coarse_epochs", coarse_epochs) > 5:
+        raise ValueError(f"coarse_epochs must be 1-5 (step 4 is short; step 5 trains longer); "
+                         f"received: coarse_epochs={coarse_epochs!r}")
+    require_positive_int("refine_trials", refine_trials)
+    require_positive_int("refine_epochs", refine_epochs)
+    if isinstance(loops, bool) or not isinstance(loops, int) or loops < 0:
+        raise ValueError(f"loops must be an int >= 0 (how often step 7 goes back to step 5); received: loops={loops!r}")
 
 
 def _accuracy(model, x, y):
