@@ -8,7 +8,7 @@ from keras import ops
 
 from keras_recipes.augment.adversarial import fgsm
 from keras_recipes.checks import require_positive_int, require_positive_number
-from keras_recipes.training.runs import _fresh_model, _require_builder, _require_splits
+from keras_recipes.training.runs import _fit_epochs, _fresh_model, _require_builder, _require_splits
 
 
 @dataclass(frozen=True)
@@ -114,15 +114,14 @@ def adversarial_fit(model, x, y, *, epochs=5, epsilon=0.1, batch_size=32, seed=0
     batch_size = require_positive_int("batch_size", batch_size)
     x, y = np.asarray(x, "float32"), np.asarray(y)
     rng = np.random.default_rng(seed)
-    losses = []
-    for _ in range(epochs):
-        x_adv = _fgsm_examples(model, x, y, epsilon=epsilon)
-        both_x, both_y = np.concatenate([x, x_adv]), np.concatenate([y, y])
-        order = rng.permutation(len(both_x))
-        history = model.fit(both_x[order], both_y[order], batch_size=batch_size, epochs=1, verbose=0,
-                            shuffle=False)
-        losses.append(float(history.history["loss"][-1]))
-    return losses
+
+    def with_twins():   # read one epoch at a time: the twins are made against the model as it trains
+        for _ in range(epochs):
+            both_x = np.concatenate([x, _fgsm_examples(model, x, y, epsilon=epsilon)])
+            order = rng.permutation(len(both_x))
+            yield both_x[order], np.concatenate([y, y])[order]
+
+    return _fit_epochs(model, with_twins(), batch_size=batch_size)["loss"]
 
 
 def compare_adversarial_training(build, data, *, epochs=5, epsilon=0.1, learning_rate=1e-3, seed=0):
@@ -161,11 +160,9 @@ def compare_adversarial_training(build, data, *, epochs=5, epsilon=0.1, learning
     for name in ("standard", "adversarial"):
         model = _fresh_model(build, seed)
         model.compile(keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy")
-        if name == "standard":
+        if name == "standard":           # the same number of passes over the clean images
             rng = np.random.default_rng(seed)
-            for _ in range(epochs):      # the same number of passes over the clean images
-                order = rng.permutation(len(x))
-                model.fit(x[order], y[order], batch_size=32, epochs=1, verbose=0, shuffle=False)
+            _fit_epochs(model, ((x[order], y[order]) for order in (rng.permutation(len(x)) for _ in range(epochs))))
         else:
             adversarial_fit(model, x, y, epochs=epochs, epsilon=epsilon, seed=seed)
         probs = model.predict(x_test, verbose=0)

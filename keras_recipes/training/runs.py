@@ -99,6 +99,24 @@ def _train_run(build, data, optimizer, *, epochs, seed=0, loss="sparse_categoric
     return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
+def _fit_epochs(model, epochs_data, *, batch_size=32, validation=None):
+    """Train a compiled ``model`` one epoch per ``(x, y)`` that ``epochs_data`` yields, in the order given.
+
+    The loop shared by the comparisons that choose each epoch's examples
+    themselves (a curriculum's growing easy share, adversarial twins made
+    against the current model, a seeded permutation): ``epochs_data`` may be
+    a generator, read one epoch at a time, so it can look at the model as
+    it trains. Returns the per-epoch logs as lists.
+    """
+    curves = {}
+    for x, y in epochs_data:
+        history = model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False,
+                            validation_data=validation)
+        for key, values in history.history.items():
+            curves.setdefault(key, []).append(float(values[-1]))
+    return curves
+
+
 def _scores(model, data):
     """``(validation accuracy, test accuracy)`` of ``model`` on a ``Splits``."""
     return (_accuracy_of(model, *data.arrays["validation"]), _accuracy_of(model, *data.arrays["test"]))
