@@ -196,6 +196,8 @@ def _training_rows():
     from keras_recipes.tuning import adjust_space, coarse_search, read_curves, refine_search, seven_step_recipe
     from keras_recipes.tuning.curves import CurveReading
 
+    # Models come built from the fixture (v["bundle"]): building one is not what the rows time (on JAX the
+    # first build in a process compiles for seconds); `build` is never called before the refusal.
     digits = functools.partial(load_digits, image_size=8)
     build = lambda: TINY().model  # noqa: E731
     reading = CurveReading("healthy", "", {})
@@ -209,17 +211,17 @@ def _training_rows():
         ("decay_only_step weight_decay<0", lambda v, d: tr.decay_only_step(weight_decay=-1.0), ValueError, "weight_decay=-1.0"),
         ("compare_robust_regression outlier_fraction=1", lambda v, d: tr.compare_robust_regression(outlier_fraction=1.0), ValueError, "outlier_fraction=1.0"),
         ("compare_robust_regression clipnorm=0", lambda v, d: tr.compare_robust_regression(clipnorm=0), ValueError, "clipnorm=0"),
-        ("fit_with_early_stopping patience=0", lambda v, d: tr.fit_with_early_stopping(TINY(), v["digits8"], v["digits8_val"], patience=0), ValueError, "patience=0"),
+        ("fit_with_early_stopping patience=0", lambda v, d: tr.fit_with_early_stopping(v["bundle"], v["digits8"], v["digits8_val"], patience=0), ValueError, "patience=0"),
         ("compare_adversarial_training epsilon=0", lambda v, d: tr.compare_adversarial_training(build, digits(), epsilon=0), ValueError, "epsilon=0"),
         ("compare_adversarial_training build", lambda v, d: tr.compare_adversarial_training("mlp", digits()), TypeError, "build='mlp'"),
-        ("adversarial_fit epochs=0", lambda v, d: tr.adversarial_fit(TINY().model, np.zeros((2, 8, 8, 1)), np.zeros(2), epochs=0), ValueError, "epochs=0"),
-        ("accuracy_under_attack epsilon<0", lambda v, d: tr.accuracy_under_attack(TINY().model, np.zeros((2, 8, 8, 1)), np.zeros(2), epsilon=-0.1), ValueError, "epsilon=-0.1"),
+        ("adversarial_fit epochs=0", lambda v, d: tr.adversarial_fit(v["bundle"].model, np.zeros((2, 8, 8, 1)), np.zeros(2), epochs=0), ValueError, "epochs=0"),
+        ("accuracy_under_attack epsilon<0", lambda v, d: tr.accuracy_under_attack(v["bundle"].model, np.zeros((2, 8, 8, 1)), np.zeros(2), epsilon=-0.1), ValueError, "epsilon=-0.1"),
         ("compare_curriculum start=0", lambda v, d: tr.compare_curriculum(build, digits(), start=0), ValueError, "start=0"),
         ("compare_curriculum batch_size=0", lambda v, d: tr.compare_curriculum(build, digits(), batch_size=0), ValueError, "batch_size=0"),
         ("measure_remat mode", lambda v, d: tr.measure_remat(build, np.zeros((2, 8, 8, 1)), np.zeros(2), mode="partial"), ValueError, "mode"),
-        ("candidate_rates iterations=10", lambda v, d: candidate_rates(TINY().model, v["digits8"], iterations=10), ValueError, "iterations=10"),
-        ("candidate_rates min_drop=1", lambda v, d: candidate_rates(TINY().model, v["digits8"], min_drop=1.0), ValueError, "min_drop=1.0"),
-        ("candidate_rates rates empty", lambda v, d: candidate_rates(TINY().model, v["digits8"], rates=()), ValueError, "rates=()"),
+        ("candidate_rates iterations=10", lambda v, d: candidate_rates(v["bundle"].model, v["digits8"], iterations=10), ValueError, "iterations=10"),
+        ("candidate_rates min_drop=1", lambda v, d: candidate_rates(v["bundle"].model, v["digits8"], min_drop=1.0), ValueError, "min_drop=1.0"),
+        ("candidate_rates rates empty", lambda v, d: candidate_rates(v["bundle"].model, v["digits8"], rates=()), ValueError, "rates=()"),
         ("coarse_search epochs=6", lambda v, d: coarse_search(TINY, digits(), space, epochs=6, directory=d), ValueError, "epochs=6"),
         ("refine_search trials=0", lambda v, d: refine_search(TINY, digits(), None, space=space, trials=0, directory=d), ValueError, "trials=0"),
         ("read_curves window=0", lambda v, d: read_curves({"loss": [1.0, 0.5]}, window=0), ValueError, "window=0"),
