@@ -46,7 +46,6 @@ def measure(seed: int, smoke: bool) -> dict:
 
     from keras_recipes.datasets import load_digits
     from keras_recipes.training import OPTIMIZERS, compare_adversarial_training, compare_optimizers
-    from keras_recipes.training.runs import scores, train_run
     from keras_recipes.tuning import seven_step_recipe
 
     data = load_digits(image_size=8, labelled_fraction=0.1 if smoke else 0.25, seed=seed)
@@ -71,9 +70,10 @@ def measure(seed: int, smoke: bool) -> dict:
             rate_iterations=15 if smoke else 100, min_drop=0.05 if smoke else 0.25, coarse_trials=1 if smoke else 5,
             coarse_epochs=1 if smoke else 3, refine_trials=1 if smoke else 3, refine_epochs=refine_epochs,
             loops=0 if smoke else 1, directory=directory, seed=seed)
-    model, _ = train_run(_mlp, data, keras.optimizers.Adam(1e-3), epochs=refine_epochs, seed=seed)
+    default = compare_optimizers(_mlp, data, optimizers={"default": lambda: keras.optimizers.Adam(1e-3)},
+                                 epochs=refine_epochs, seed=seed)
     out["recipe_accuracy"] = report.test_accuracy
-    out["recipe_default_accuracy"] = scores(model, data)[1]
+    out["recipe_default_accuracy"] = default.test_accuracy["default"]
     out["recipe_gain"] = out["recipe_accuracy"] - out["recipe_default_accuracy"]
     out["recipe_learning_rate"] = float(report.best_hyperparameters["learning_rate"])
     return {k: float(v) for k, v in out.items()}

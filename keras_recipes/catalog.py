@@ -183,18 +183,17 @@ RECIPES = (
         "notebooks/61_optimisers_and_tuning_recipe.ipynb",
     ),
     Recipe(
-        "Training: decoupled weight decay vs L2, Huber loss and gradient clipping, early stopping with the best "
-        "snapshot; Glorot / He initialisation by the activations layer by layer",
+        "Training: decoupled weight decay vs L2, Huber loss and gradient clipping; Glorot / He initialisation "
+        "by the activations layer by layer",
         "training.compare_weight_decay / decay_only_step, training.compare_robust_regression, "
-        "training.fit_with_early_stopping, initialization.activation_statistics",
+        "initialization.activation_statistics",
         "notebooks/61_optimisers_and_tuning_recipe.ipynb",
     ),
     Recipe(
-        "Training: adversarial examples (FGSM) and adversarial training; curriculum learning; gradient "
-        "checkpointing for memory",
-        "training.compare_adversarial_training / accuracy_under_attack (augment.fgsm), training.compare_curriculum, "
-        "training.measure_remat (keras.RematScope; memory from JAX's compiled memory analysis)",
-        "notebooks/61_optimisers_and_tuning_recipe.ipynb",
+        "Training: Adversarial Examples; Generating And Training With Adversarial Exs (FGSM) [seed 004]",
+        "training.compare_adversarial_training / adversarial_fit / accuracy_under_attack (augment.adversarial.fgsm), "
+        "regularization.tta_predict under attack",
+        "notebooks/62_robustness_and_curriculum.ipynb",
     ),
     Recipe(
         "Translational / Scale Invariance: choose a random subset of images from the batch, randomly translate / "
@@ -273,6 +272,24 @@ RECIPES = (
         "representation.architecture_search, representation.ArchitectureHyperModel (on tuning.guided_search, "
         "width solved from the parameter budget), representation.searched_network",
         "notebooks/41_pretext_tasks_and_probing.ipynb",
+    ),
+    # issue 19: lab 62
+    Recipe(
+        "Training: Curriculum Learning (order training samples from easier to more difficult) [seed 004]",
+        "training.compare_curriculum (difficulty from a probe's loss, pacing), training.difficulty / pacing",
+        "notebooks/62_robustness_and_curriculum.ipynb",
+    ),
+    Recipe(
+        "Training: Checkpointing (trade increased computation for reduced memory) [seed 004]",
+        "training.measure_remat (keras.RematScope; memory from JAX's compiled memory_analysis, "
+        "not measurable on TensorFlow's CPU counters)",
+        "notebooks/62_robustness_and_curriculum.ipynb",
+    ),
+    Recipe(
+        "How long to train? Early Stopping: keep track of the model snapshot that worked best on val [seed 002]",
+        "training.fit_with_early_stopping (keras.callbacks.EarlyStopping(restore_best_weights=True), "
+        "restored also when max_epochs ran out)",
+        "notebooks/62_robustness_and_curriculum.ipynb",
     ),
 )
 

@@ -182,7 +182,60 @@ def _rows():
         ("DropBlock2D block_size=0", lambda v, d: DropBlock2D(block_size=0), ValueError, "block_size"),
         ("vgg norm=instance", lambda v, d: TINY(norm="instance"), ValueError, "norm"),
     ]
+    rows += _training_rows()
     return rows
+
+
+def _training_rows():
+    """Issue 19: the training/ procedures and the seven-step recipe's steps; each fails before training.
+
+    The argument column is ``name=value``: the message names the argument and the value received.
+    """
+    from keras_recipes import training as tr
+    from keras_recipes.trials import candidate_rates
+    from keras_recipes.tuning import adjust_space, coarse_search, read_curves, refine_search, seven_step_recipe
+    from keras_recipes.tuning.curves import CurveReading
+
+    # Models come built from the fixture (v["bundle"]): building one is not what the rows time (on JAX the
+    # first build in a process compiles for seconds); `build` is never called before the refusal.
+    digits = functools.partial(load_digits, image_size=8)
+    build = lambda: TINY().model  # noqa: E731
+    reading = CurveReading("healthy", "", {})
+    space = {"learning_rate": Float(1e-3, 1e-2, log=True)}
+    return [
+        ("compare_optimizers unknown name", lambda v, d: tr.compare_optimizers(build, digits(), optimizers=["adamax"]), ValueError, "optimizers=['adamax']"),
+        ("compare_optimizers epochs=0", lambda v, d: tr.compare_optimizers(build, digits(), epochs=0), ValueError, "epochs=0"),
+        ("compare_optimizers data not Splits", lambda v, d: tr.compare_optimizers(build, v["digits8"]), TypeError, "data"),
+        ("compare_weight_decay strength<0", lambda v, d: tr.compare_weight_decay(build, digits(), strength=-1e-3), ValueError, "strength=-0.001"),
+        ("compare_weight_decay learning_rate=0", lambda v, d: tr.compare_weight_decay(build, digits(), learning_rate=0), ValueError, "learning_rate=0"),
+        ("decay_only_step weight_decay<0", lambda v, d: tr.decay_only_step(weight_decay=-1.0), ValueError, "weight_decay=-1.0"),
+        ("compare_robust_regression outlier_fraction=1", lambda v, d: tr.compare_robust_regression(outlier_fraction=1.0), ValueError, "outlier_fraction=1.0"),
+        ("compare_robust_regression clipnorm=0", lambda v, d: tr.compare_robust_regression(clipnorm=0), ValueError, "clipnorm=0"),
+        ("fit_with_early_stopping patience=0", lambda v, d: tr.fit_with_early_stopping(v["bundle"], v["digits8"], v["digits8_val"], patience=0), ValueError, "patience=0"),
+        ("compare_adversarial_training epsilon=0", lambda v, d: tr.compare_adversarial_training(build, digits(), epsilon=0), ValueError, "epsilon=0"),
+        ("compare_adversarial_training build", lambda v, d: tr.compare_adversarial_training("mlp", digits()), TypeError, "build='mlp'"),
+        ("adversarial_fit epochs=0", lambda v, d: tr.adversarial_fit(v["bundle"].model, np.zeros((2, 8, 8, 1)), np.zeros(2), epochs=0), ValueError, "epochs=0"),
+        ("accuracy_under_attack epsilon<0", lambda v, d: tr.accuracy_under_attack(v["bundle"].model, np.zeros((2, 8, 8, 1)), np.zeros(2), epsilon=-0.1), ValueError, "epsilon=-0.1"),
+        ("compare_curriculum start=0", lambda v, d: tr.compare_curriculum(build, digits(), start=0), ValueError, "start=0"),
+        ("compare_curriculum batch_size=0", lambda v, d: tr.compare_curriculum(build, digits(), batch_size=0), ValueError, "batch_size=0"),
+        ("measure_remat mode", lambda v, d: tr.measure_remat(build, np.zeros((2, 8, 8, 1)), np.zeros(2), mode="partial"), ValueError, "mode"),
+        ("candidate_rates iterations=10", lambda v, d: candidate_rates(v["bundle"].model, v["digits8"], iterations=10), ValueError, "iterations=10"),
+        ("candidate_rates min_drop=1", lambda v, d: candidate_rates(v["bundle"].model, v["digits8"], min_drop=1.0), ValueError, "min_drop=1.0"),
+        ("candidate_rates rates empty", lambda v, d: candidate_rates(v["bundle"].model, v["digits8"], rates=()), ValueError, "rates=()"),
+        ("coarse_search epochs=6", lambda v, d: coarse_search(TINY, digits(), space, epochs=6, directory=d), ValueError, "epochs=6"),
+        ("refine_search trials=0", lambda v, d: refine_search(TINY, digits(), None, space=space, trials=0, directory=d), ValueError, "trials=0"),
+        ("read_curves window=0", lambda v, d: read_curves({"loss": [1.0, 0.5]}, window=0), ValueError, "window=0"),
+        ("read_curves no loss", lambda v, d: read_curves({"val_loss": [1.0]}), ValueError, "curves"),
+        ("adjust_space factor=1", lambda v, d: adjust_space(space, {"learning_rate": 1e-3}, reading, factor=1.0), ValueError, "factor=1.0"),
+        ("adjust_space no learning_rate", lambda v, d: adjust_space(space, {"weight_decay": 0.0}, reading), ValueError, "best"),
+        ("adjust_space reading", lambda v, d: adjust_space(space, {"learning_rate": 1e-3}, "overfitting"), TypeError, "reading='overfitting'"),
+        ("seven_step_recipe loops=-1", lambda v, d: seven_step_recipe(TINY, digits(), loops=-1, directory=d), ValueError, "loops=-1"),
+        ("seven_step_recipe rate_iterations=10", lambda v, d: seven_step_recipe(TINY, digits(), rate_iterations=10, directory=d), ValueError, "rate_iterations=10"),
+        ("seven_step_recipe coarse_epochs=6", lambda v, d: seven_step_recipe(TINY, digits(), coarse_epochs=6, directory=d), ValueError, "coarse_epochs=6"),
+        ("seven_step_recipe refine_trials=0", lambda v, d: seven_step_recipe(TINY, digits(), refine_trials=0, directory=d), ValueError, "refine_trials=0"),
+        ("seven_step_recipe weight_decays<0", lambda v, d: seven_step_recipe(TINY, digits(), weight_decays=(-1e-4,), directory=d), ValueError, "weight_decays"),
+        ("seven_step_recipe data", lambda v, d: seven_step_recipe(TINY, v["digits8"], directory=d), TypeError, "data"),
+    ]
 
 
 def _rep():

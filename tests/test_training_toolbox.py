@@ -10,7 +10,7 @@ from keras_recipes.training import (
     compare_adversarial_training, compare_curriculum, compare_optimizers, compare_robust_regression,
     compare_weight_decay, decay_only_step, fit_with_early_stopping, measure_remat, pacing,
 )
-from keras_recipes.training.runs import fresh_model
+from keras_recipes.training.runs import _fresh_model
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def linear():
 
 
 def test_optimizers_side_by_side_from_the_same_start(data):
-    a, b = fresh_model(linear, 3), fresh_model(linear, 3)
+    a, b = _fresh_model(linear, 3), _fresh_model(linear, 3)
     for u, v in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_array_equal(u, v)
     result = compare_optimizers(linear, data, optimizers=["sgd", "adam", "lars"], epochs=2)
@@ -112,3 +112,35 @@ def test_glorot_shrinks_relu_activations_with_depth_he_does_not():
     assert 0.5 < he[-1] / he[0] < 2.0                    # kept
     assert 0.05 < stats.std[("glorot_normal", "tanh")][-1] < 1.0
     assert len(stats.plot().axes) == 4 * 5
+
+
+def test_lab62_checks_agree_with_keras_and_catch_the_usual_mistakes():
+    """Lab 62's checks: early stopping simulated as Keras's EarlyStopping runs; wrong answers get a hint only."""
+    from keras_recipes.labs import CheckFailed
+    from keras_recipes.labs import robustness as checks
+
+    val_loss = [1.9, 1.2, 0.9, 0.8, 0.82, 0.79, 0.85, 0.9, 0.95, 1.0, 1.1]
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=3)
+    stop.set_model(linear())
+    stop.model.stop_training = False   # what fit sets before the first epoch
+    stop.on_train_begin()
+    for epoch, loss in enumerate(val_loss):
+        stop.on_epoch_end(epoch, {"val_loss": loss})
+        if stop.model.stop_training:
+            break
+    kept, stopped = stop.best_epoch + 1, epoch + 1
+    assert (kept, stopped) == (6, 9)
+    checks.check_early_stop((kept, stopped), val_loss=val_loss, patience=3)
+    for wrong in [(6, 10), (4, 9), (6, 6)]:
+        with pytest.raises(CheckFailed, match="Hint"):
+            checks.check_early_stop(wrong, val_loss=val_loss, patience=3)
+
+    x, gradient = np.array([[0.0, 0.5, 0.95]]), np.array([[-0.2, 0.0, 0.3]])
+    checks.check_fgsm_step(np.clip(x + 0.1 * np.sign(gradient), 0, 1), x=x, gradient=gradient, epsilon=0.1)
+    with pytest.raises(CheckFailed, match=r"left \[0, 1\]"):
+        checks.check_fgsm_step(x + 0.1 * np.sign(gradient), x=x, gradient=gradient, epsilon=0.1)
+    with pytest.raises(CheckFailed, match="not the FGSM step") as caught:
+        checks.check_fgsm_step(np.clip(x - 0.1 * np.sign(gradient), 0, 1), x=x, gradient=gradient, epsilon=0.1)
+    assert "1.05" not in str(caught.value) and "0.4" not in str(caught.value)
+    with pytest.raises(CheckFailed, match="not right yet"):
+        checks.check_pacing_size(651, epoch=2, epochs=5, start=0.3, n=1000)

@@ -1,4 +1,4 @@
-"""Checks for notebook 61 (optimisers, LARS, the seven-step recipe, adversarial training)."""
+"""Checks for notebook 61 (optimisers, LARS, Polyak averaging, the seven-step recipe)."""
 
 import numpy as np
 
@@ -58,9 +58,3 @@ def check_verdict(verdict, curves):
     expect(verdict == read_curves(curves).verdict, f"these curves do not read as {verdict!r}.", hint)
     passed(f"{verdict}: {ADVICE[verdict]}")
 
-
-def check_robust_gain(value, result):
-    """Exercise 61.4: accuracy under attack after adversarial training minus before."""
-    __tracebackhide__ = True
-    check_number(value, expected=result.attacked["adversarial"] - result.attacked["standard"], tolerance=1e-6,
-                 name="robust_gain", hint="use the attacked accuracies (not the clean ones), after minus before")

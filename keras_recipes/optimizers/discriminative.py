@@ -8,7 +8,7 @@ from keras import ops
 from keras_recipes.optimizers.wrapper import OptimizerWrapper
 
 
-def layer_of(variable):
+def _layer_of(variable):
     """The layer a variable belongs to, read from its path: ``"stem_conv/kernel"`` -> ``"stem_conv"``."""
     parts = variable.path.split("/")
     return parts[-2] if len(parts) > 1 else parts[0]
@@ -62,7 +62,7 @@ class DiscriminativeRates(OptimizerWrapper):
 
     def multiplier(self, variable):
         """The factor applied to ``variable``'s update."""
-        return self.multipliers.get(layer_of(variable), self.default_multiplier)
+        return self.multipliers.get(_layer_of(variable), self.default_multiplier)
 
     def apply(self, grads, trainable_variables=None):
         self._build_once(trainable_variables)

@@ -12,6 +12,11 @@ class OptimizerWrapper(keras.optimizers.Optimizer):
     iteration counter and the slot variables to ``inner_optimizer``.
     Subclasses override ``apply`` and call ``self.inner_optimizer.apply``.
 
+    >>> from keras_recipes.optimizers import GradientNoise
+    >>> wrapped = GradientNoise(keras.optimizers.SGD(0.1))
+    >>> isinstance(wrapped, OptimizerWrapper), round(float(wrapped.learning_rate), 3)
+    (True, 0.1)
+
     Args:
         inner_optimizer: a ``keras.optimizers.Optimizer`` instance.
         name: optimizer name; default: the subclass's ``default_name``.

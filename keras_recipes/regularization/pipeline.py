@@ -34,7 +34,7 @@ def regularized_dataset(dataset, num_classes, *, crop_scale=0.0, randaugment=Fal
 
     >>> import numpy as np, tensorflow as tf
     >>> ds = tf.data.Dataset.from_tensor_slices((np.ones((4, 8, 8, 1), "float32"), np.arange(4))).batch(4)
-    >>> x, y = next(iter(regularized_dataset(ds, 10, crop_scale=0.1, cutmix=1.0, seed=0)))
+    >>> x, y = next(iter(regularized_dataset(ds, 10, cutmix=1.0, seed=0)))
     >>> tuple(x.shape), tuple(y.shape), float(np.asarray(y).sum())
     ((4, 8, 8, 1), (4, 10), 4.0)
 
@@ -73,6 +73,11 @@ class RegularizedRun:
         history: per-epoch ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``.
         validation_accuracy: on the validation split after the last epoch.
         test_accuracy: on the test split (touched once, at the end).
+
+    >>> run = RegularizedRun({"mixup": 0.2}, {"accuracy": [0.5, 0.7]}, validation_accuracy=0.66,
+    ...                      test_accuracy=0.64)
+    >>> print(run.table().splitlines()[0])
+    options: mixup=0.2
     """
 
     options: dict

@@ -8,7 +8,7 @@ from keras import ops
 
 from keras_recipes.augment.adversarial import fgsm
 from keras_recipes.checks import require_positive_int, require_positive_number
-from keras_recipes.training.runs import fresh_model, require_builder, require_splits
+from keras_recipes.training.runs import _fit_epochs, _fresh_model, _require_builder, _require_splits
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,11 @@ class AdversarialComparison:
         clean: ``{"standard": acc, "adversarial": acc}`` on the clean test set.
         attacked: the same models on FGSM examples made against each (white box).
         epsilon: the attack's step (input units, data in [0, 1]).
+
+    >>> result = AdversarialComparison(clean={"standard": 0.95, "adversarial": 0.93},
+    ...                                attacked={"standard": 0.40, "adversarial": 0.70}, epsilon=0.1)
+    >>> round(result.robust_gain, 2)
+    0.3
     """
 
     clean: dict
@@ -58,7 +63,7 @@ class AdversarialComparison:
         return save_figure(fig, path)
 
 
-def fgsm_examples(model, x, y, *, epsilon, batch_size=256):
+def _fgsm_examples(model, x, y, *, epsilon, batch_size=256):
     """FGSM versions of the arrays ``x`` (labels ``y``) against ``model``, batch by batch, as numpy."""
     out = []
     for start in range(0, len(x), batch_size):
@@ -77,7 +82,7 @@ def accuracy_under_attack(model, x, y, *, epsilon=0.1):
     True
     """
     require_positive_number("epsilon", epsilon)
-    x_adv = fgsm_examples(model, np.asarray(x, "float32"), np.asarray(y), epsilon=epsilon)
+    x_adv = _fgsm_examples(model, np.asarray(x, "float32"), np.asarray(y), epsilon=epsilon)
     return float(np.mean(np.argmax(model.predict(x_adv, verbose=0), -1) == np.asarray(y)))
 
 
@@ -89,6 +94,13 @@ def adversarial_fit(model, x, y, *, epochs=5, epsilon=0.1, batch_size=32, seed=0
     model, and the model trains one epoch on both (half clean, half
     adversarial). Mutates ``model`` (that is its purpose).
 
+    >>> import keras, numpy as np
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+    >>> model.compile("adam", "sparse_categorical_crossentropy")
+    >>> x, y = np.full((8, 2), 0.5, "float32"), np.zeros(8, "int32")
+    >>> len(adversarial_fit(model, x, y, epochs=1, batch_size=16))  # doctest: +SKIP
+    1
+
     Args:
         model: a compiled ``keras.Model`` (softmax outputs, sparse labels).
         x, y: training arrays.
@@ -99,17 +111,17 @@ def adversarial_fit(model, x, y, *, epochs=5, epsilon=0.1, batch_size=32, seed=0
     """
     epochs = require_positive_int("epochs", epochs)
     require_positive_number("epsilon", epsilon)
+    batch_size = require_positive_int("batch_size", batch_size)
     x, y = np.asarray(x, "float32"), np.asarray(y)
     rng = np.random.default_rng(seed)
-    losses = []
-    for _ in range(epochs):
-        x_adv = fgsm_examples(model, x, y, epsilon=epsilon)
-        both_x, both_y = np.concatenate([x, x_adv]), np.concatenate([y, y])
-        order = rng.permutation(len(both_x))
-        history = model.fit(both_x[order], both_y[order], batch_size=batch_size, epochs=1, verbose=0,
-                            shuffle=False)
-        losses.append(float(history.history["loss"][-1]))
-    return losses
+
+    def with_twins():   # read one epoch at a time: the twins are made against the model as it trains
+        for _ in range(epochs):
+            both_x = np.concatenate([x, _fgsm_examples(model, x, y, epsilon=epsilon)])
+            order = rng.permutation(len(both_x))
+            yield both_x[order], np.concatenate([y, y])[order]
+
+    return _fit_epochs(model, with_twins(), batch_size=batch_size)["loss"]
 
 
 def compare_adversarial_training(build, data, *, epochs=5, epsilon=0.1, learning_rate=1e-3, seed=0):
@@ -137,21 +149,20 @@ def compare_adversarial_training(build, data, *, epochs=5, epsilon=0.1, learning
     Returns:
         an :class:`AdversarialComparison` (``.robust_gain``, ``.table()``, ``.plot()``).
     """
-    require_builder("build", build)
-    require_splits("data", data)
+    _require_builder("build", build)
+    _require_splits("data", data)
     epochs = require_positive_int("epochs", epochs)
     epsilon = require_positive_number("epsilon", epsilon)
+    learning_rate = require_positive_number("learning_rate", learning_rate)
     x, y = data.arrays["train"]
     x_test, y_test = data.arrays["test"]
     clean, attacked = {}, {}
     for name in ("standard", "adversarial"):
-        model = fresh_model(build, seed)
+        model = _fresh_model(build, seed)
         model.compile(keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy")
-        if name == "standard":
+        if name == "standard":           # the same number of passes over the clean images
             rng = np.random.default_rng(seed)
-            for _ in range(epochs):      # the same number of passes over the clean images
-                order = rng.permutation(len(x))
-                model.fit(x[order], y[order], batch_size=32, epochs=1, verbose=0, shuffle=False)
+            _fit_epochs(model, ((x[order], y[order]) for order in (rng.permutation(len(x)) for _ in range(epochs))))
         else:
             adversarial_fit(model, x, y, epochs=epochs, epsilon=epsilon, seed=seed)
         probs = model.predict(x_test, verbose=0)

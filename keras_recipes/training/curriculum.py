@@ -3,8 +3,10 @@
 import keras
 import numpy as np
 
-from keras_recipes.checks import require_positive_int, require_rate
-from keras_recipes.training.runs import Comparison, fresh_model, require_builder, require_splits, scores
+from keras_recipes.checks import require_positive_int, require_positive_number, require_rate
+from keras_recipes.training.runs import (
+    Comparison, _fit_epochs, _fresh_model, _require_builder, _require_splits, _scores,
+)
 
 
 def difficulty(probe, x, y):
@@ -43,10 +45,10 @@ def compare_curriculum(build, data, *, epochs=6, probe_epochs=1, start=0.3, lear
     ``"anti-curriculum"`` (hardest first), brackets the effect.
 
     >>> from keras_recipes.datasets import load_digits
-    >>> data = load_digits(image_size=8)
-    >>> build = lambda: keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
-    ...                                   keras.layers.Dense(10, activation="softmax")])
-    >>> sorted(compare_curriculum(build, data, epochs=2).val_accuracy)  # doctest: +SKIP
+    >>> from keras_recipes.zoo import vgg
+    >>> result = compare_curriculum(lambda: vgg((8, 8, 1), 10, width=4, depth=(1,)), load_digits(image_size=8),
+    ...                             epochs=2)  # doctest: +SKIP
+    >>> sorted(result.val_accuracy)  # doctest: +SKIP
     ['anti-curriculum', 'curriculum', 'random']
 
     Args:
@@ -58,15 +60,17 @@ def compare_curriculum(build, data, *, epochs=6, probe_epochs=1, start=0.3, lear
     Returns:
         a ``Comparison`` (curves of ``val_accuracy`` per epoch; ``notes["difficulty"]``).
     """
-    require_builder("build", build)
-    require_splits("data", data)
+    _require_builder("build", build)
+    _require_splits("data", data)
     epochs = require_positive_int("epochs", epochs)
     probe_epochs = require_positive_int("probe_epochs", probe_epochs)
     start = require_rate("start", start, closed=True)
+    learning_rate = require_positive_number("learning_rate", learning_rate)
+    batch_size = require_positive_int("batch_size", batch_size)
     if start == 0:
         raise ValueError("start must be in (0, 1]; received: start=0")
     x, y = data.arrays["train"]
-    probe = fresh_model(build, seed + 1)
+    probe = _fresh_model(build, seed + 1)
     probe.compile(keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy")
     probe.fit(x, y, batch_size=batch_size, epochs=probe_epochs, verbose=0)
     scores_ = difficulty(probe, x, y)
@@ -75,18 +79,21 @@ def compare_curriculum(build, data, *, epochs=6, probe_epochs=1, start=0.3, lear
     curves, val, test = {}, {}, {}
     for name in ("curriculum", "random", "anti-curriculum"):
         rng = np.random.default_rng(seed)
-        model = fresh_model(build, seed)
+        model = _fresh_model(build, seed)
         model.compile(keras.optimizers.Adam(learning_rate), "sparse_categorical_crossentropy",
                       metrics=["accuracy"])
-        curves[name] = {"loss": [], "val_loss": [], "val_accuracy": []}
-        for epoch in range(epochs):
-            size = max(batch_size, int(round(pacing(epoch, epochs, start) * len(x))))
-            chosen = orders[name][:size] if name in orders else rng.permutation(len(x))[:size]
-            chosen = rng.permutation(chosen)
-            history = model.fit(x[chosen], y[chosen], batch_size=batch_size, epochs=1, verbose=0,
-                                shuffle=False, validation_data=data.arrays["validation"])
-            for key in curves[name]:
-                curves[name][key].append(float(history.history[key][-1]))
-        val[name], test[name] = scores(model, data)
+        logs = _fit_epochs(model, _paced(x, y, orders.get(name), epochs, start, batch_size, rng),
+                           batch_size=batch_size, validation=data.arrays["validation"])
+        curves[name] = {key: logs[key] for key in ("loss", "val_loss", "val_accuracy")}
+        val[name], test[name] = _scores(model, data)
     return Comparison(curves, val, test, title="curriculum vs random order (same pacing)",
                       curve="val_accuracy", notes={"difficulty": scores_})
+
+
+def _paced(x, y, order, epochs, start, batch_size, rng):
+    """Each epoch's examples: the first ``pacing(e)`` share of ``order`` (or a random subset that size), shuffled."""
+    for epoch in range(epochs):
+        size = max(batch_size, int(round(pacing(epoch, epochs, start) * len(x))))
+        chosen = order[:size] if order is not None else rng.permutation(len(x))[:size]
+        chosen = rng.permutation(chosen)
+        yield x[chosen], y[chosen]

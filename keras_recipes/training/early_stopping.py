@@ -17,6 +17,11 @@ class EarlyStopResult:
         best_epoch: 1-based epoch of the lowest ``val_loss`` (its weights are restored).
         stopped_epoch: epochs actually run.
         restored_val_loss: the model's validation loss after restoring.
+
+    >>> result = EarlyStopResult({"loss": [1.0, 0.6, 0.4], "val_loss": [1.0, 0.7, 0.8]}, best_epoch=2,
+    ...                          stopped_epoch=3, restored_val_loss=0.7)
+    >>> print(result.table())
+    best epoch 2 (val loss 0.7000); stopped after 3 (val loss 0.8000); restored model: 0.7000
     """
 
     history: dict
@@ -60,7 +65,7 @@ def fit_with_early_stopping(model, train, validation, *, patience=3, max_epochs=
     >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
     >>> model.compile("adam", "sparse_categorical_crossentropy")
     >>> data = (np.ones((8, 2), "float32"), np.zeros(8, "int32"))
-    >>> fit_with_early_stopping(model, data, data, max_epochs=2).stopped_epoch
+    >>> fit_with_early_stopping(model, data, data, max_epochs=2).stopped_epoch  # doctest: +SKIP
     2
 
     Args:

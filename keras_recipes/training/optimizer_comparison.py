@@ -4,7 +4,7 @@ import keras
 
 from keras_recipes.checks import require_positive_int
 from keras_recipes.optimizers import LARS
-from keras_recipes.training.runs import Comparison, require_builder, require_splits, scores, train_run
+from keras_recipes.training.runs import Comparison, _require_builder, _require_splits, _scores, _train_run
 
 # Each optimizer at a learning rate in its usual range (one shared rate would favour one family:
 # adaptive methods take ~1e-3, plain SGD ~1e-1). Factories, so every run gets a fresh optimizer.
@@ -51,14 +51,14 @@ def compare_optimizers(build, data, *, optimizers=None, epochs=5, seed=0):
         a ``Comparison``: ``.table()``, ``.plot()`` (training loss per epoch),
         ``.best`` (by validation accuracy).
     """
-    require_builder("build", build)
-    require_splits("data", data)
+    _require_builder("build", build)
+    _require_splits("data", data)
     epochs = require_positive_int("epochs", epochs)
     factories = _factories(optimizers)
     curves, val, test = {}, {}, {}
     for name, factory in factories.items():
-        model, curves[name] = train_run(build, data, factory(), epochs=epochs, seed=seed)
-        val[name], test[name] = scores(model, data)
+        model, curves[name] = _train_run(build, data, factory(), epochs=epochs, seed=seed)
+        val[name], test[name] = _scores(model, data)
     return Comparison(curves, val, test, title="optimisers on one problem (same start)")
 
 

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 
 from keras_recipes.checks import require_choice, require_positive_int
-from keras_recipes.training.runs import fresh_model, require_builder
+from keras_recipes.training.runs import _fresh_model, _require_builder
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,11 @@ class RematMeasurement:
         max_gradient_gap: largest |difference| between the two models'
             gradients (remat recomputes, it must not change the result).
         mode: the ``RematScope`` mode.
+
+    >>> m = RematMeasurement(plain_bytes=2**20, remat_bytes=2**19, method="jax compiled memory_analysis",
+    ...                      max_gradient_gap=0.0, mode="full")
+    >>> m.saved_fraction
+    0.5
     """
 
     plain_bytes: object
@@ -122,14 +127,14 @@ def measure_remat(build, x, y, *, mode="full", seed=0):
     Returns:
         a :class:`RematMeasurement`.
     """
-    require_builder("build", build)
+    _require_builder("build", build)
     mode = require_choice("mode", mode, ("full", "activations", "larger_than"))
     x, y = np.asarray(x, "float32"), np.asarray(y)
     require_positive_int("len(x)", len(x))
     loss_fn = keras.losses.SparseCategoricalCrossentropy()
-    plain = fresh_model(build, seed)
+    plain = _fresh_model(build, seed)
     with keras.RematScope(mode=mode):
-        remat = fresh_model(build, seed)
+        remat = _fresh_model(build, seed)
     if keras.backend.backend() == "jax":
         plain_bytes, plain_grads = _jax_memory_and_gradients(plain, x, y, loss_fn)
         remat_bytes, remat_grads = _jax_memory_and_gradients(remat, x, y, loss_fn)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from keras_recipes.checks import require_positive_int, require_rate
+from keras_recipes.checks import require_positive_int, require_positive_number, require_rate
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,10 @@ class RegressionComparison:
         slopes, intercepts: ``{run: fitted value}``; the truth is ``true_slope``, ``true_intercept``.
         clean_mae: ``{run: mean absolute error on clean held-out points}``.
         largest_step: ``{run: largest update norm of any step}`` (clipping bounds it).
+
+    >>> r = RegressionComparison({"MSE": 1.5}, {"MSE": 3.9}, {"MSE": 2.9}, {"MSE": 4.0}, 2.0, 1.0)
+    >>> print(r.table().splitlines()[2])
+    MSE                1.500     3.900     2.900     4.000
     """
 
     slopes: dict
@@ -92,6 +96,9 @@ def compare_robust_regression(*, n=200, outlier_fraction=0.1, outlier_size=30.0,
     """
     n = require_positive_int("n", n)
     outlier_fraction = require_rate("outlier_fraction", outlier_fraction)
+    epochs = require_positive_int("epochs", epochs)
+    clipnorm = require_positive_number("clipnorm", clipnorm)
+    learning_rate = require_positive_number("learning_rate", learning_rate)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, (n, 1)).astype("float32")
     y = (2 * x + 1 + rng.normal(scale=0.1, size=(n, 1))).astype("float32")

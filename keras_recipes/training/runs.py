@@ -20,6 +20,13 @@ class Comparison:
         test_accuracy: ``{run: test accuracy at the end}`` (reporting only).
         title: what was compared (used by ``plot``).
         curve: the curve ``plot`` draws. Default ``"loss"``.
+
+    >>> c = Comparison({"sgd": {"loss": [2.3, 1.1]}, "adam": {"loss": [2.3, 0.9]}},
+    ...                val_accuracy={"sgd": 0.80, "adam": 0.85}, test_accuracy={"sgd": 0.79, "adam": 0.86})
+    >>> c.best
+    'adam'
+    >>> print(c.table().splitlines()[2])
+    adam                       0.9000    0.850    0.860 *
     """
 
     curves: dict
@@ -64,26 +71,26 @@ class Comparison:
         return save_figure(fig, path)
 
 
-def accuracy_of(model, x, y, batch_size=256):
+def _accuracy_of(model, x, y, batch_size=256):
     """Plain accuracy of a classifier's argmax on arrays."""
     probs = model.predict(x, batch_size=batch_size, verbose=0)
     return float(np.mean(np.argmax(probs, axis=-1) == np.asarray(y)))
 
 
-def fresh_model(build, seed):
+def _fresh_model(build, seed):
     """``build()`` after seeding every generator with ``seed``: the same start for every run."""
     keras.utils.set_random_seed(seed)
     return keras_model_of("build()", build())
 
 
-def train_run(build, data, optimizer, *, epochs, seed=0, loss="sparse_categorical_crossentropy",
+def _train_run(build, data, optimizer, *, epochs, seed=0, loss="sparse_categorical_crossentropy",
               callbacks=(), prepare=None, fit_kwargs=None):
     """Seed, build, compile with ``optimizer``, fit on ``data.train``; return ``(model, curves)``.
 
     ``prepare(model)`` runs after building (e.g. to add L2 penalties).
     """
     epochs = require_positive_int("epochs", epochs)
-    model = fresh_model(build, seed)
+    model = _fresh_model(build, seed)
     if prepare is not None:
         prepare(model)
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
@@ -92,12 +99,30 @@ def train_run(build, data, optimizer, *, epochs, seed=0, loss="sparse_categorica
     return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
-def scores(model, data):
+def _fit_epochs(model, epochs_data, *, batch_size=32, validation=None):
+    """Train a compiled ``model`` one epoch per ``(x, y)`` that ``epochs_data`` yields, in the order given.
+
+    The loop shared by the comparisons that choose each epoch's examples
+    themselves (a curriculum's growing easy share, adversarial twins made
+    against the current model, a seeded permutation): ``epochs_data`` may be
+    a generator, read one epoch at a time, so it can look at the model as
+    it trains. Returns the per-epoch logs as lists.
+    """
+    curves = {}
+    for x, y in epochs_data:
+        history = model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False,
+                            validation_data=validation)
+        for key, values in history.history.items():
+            curves.setdefault(key, []).append(float(values[-1]))
+    return curves
+
+
+def _scores(model, data):
     """``(validation accuracy, test accuracy)`` of ``model`` on a ``Splits``."""
-    return (accuracy_of(model, *data.arrays["validation"]), accuracy_of(model, *data.arrays["test"]))
+    return (_accuracy_of(model, *data.arrays["validation"]), _accuracy_of(model, *data.arrays["test"]))
 
 
-def require_splits(name, data):
+def _require_splits(name, data):
     """Raise unless ``data`` looks like a ``datasets.Splits`` (train/validation/test + arrays)."""
     if not all(hasattr(data, a) for a in ("train", "validation", "test", "arrays")):
         raise TypeError(f"{name} must be a keras_recipes.datasets.Splits (e.g. load_digits()); "
@@ -105,7 +130,7 @@ def require_splits(name, data):
     return data
 
 
-def require_builder(name, build):
+def _require_builder(name, build):
     """Raise unless ``build`` is a zero-argument callable (returns a fresh model each call)."""
     if not callable(build):
         raise TypeError(f"{name} must be a callable returning a fresh keras.Model or ModelBundle; "

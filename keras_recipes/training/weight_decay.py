@@ -3,8 +3,8 @@
 import keras
 import numpy as np
 
-from keras_recipes.checks import require_positive_number
-from keras_recipes.training.runs import Comparison, require_builder, require_splits, scores, train_run
+from keras_recipes.checks import require_positive_int, require_positive_number
+from keras_recipes.training.runs import Comparison, _require_builder, _require_splits, _scores, _train_run
 
 
 def decay_only_step(weight=1.0, weight_decay=1e-2, learning_rate=1e-3):
@@ -85,9 +85,11 @@ def compare_weight_decay(build, data, *, strength=1e-3, learning_rate=1e-3, epoc
     Returns:
         a ``Comparison`` (``.plot(curve="weight_norm")`` shows the shrinkage).
     """
-    require_builder("build", build)
-    require_splits("data", data)
+    _require_builder("build", build)
+    _require_splits("data", data)
     strength = require_positive_number("strength", strength)
+    learning_rate = require_positive_number("learning_rate", learning_rate)
+    epochs = require_positive_int("epochs", epochs)
     runs = {
         "none": (lambda: keras.optimizers.Adam(learning_rate), None),
         "L2 + Adam": (lambda: keras.optimizers.Adam(learning_rate), _add_l2(strength)),
@@ -96,8 +98,8 @@ def compare_weight_decay(build, data, *, strength=1e-3, learning_rate=1e-3, epoc
     curves, val, test = {}, {}, {}
     for name, (factory, prepare) in runs.items():
         norms = _WeightNorm()
-        model, curves[name] = train_run(build, data, factory(), epochs=epochs, seed=seed,
+        model, curves[name] = _train_run(build, data, factory(), epochs=epochs, seed=seed,
                                         prepare=prepare, callbacks=[norms])
         curves[name]["weight_norm"] = norms.norms
-        val[name], test[name] = scores(model, data)
+        val[name], test[name] = _scores(model, data)
     return Comparison(curves, val, test, title="L2 penalty vs decoupled weight decay")

@@ -24,6 +24,11 @@ class RateCandidates:
         kept: the rates whose drop is at least ``min_drop``, best first.
         weight_decay: the small weight decay every trial used.
         min_drop: the threshold of "the loss drops significantly".
+
+    >>> found = RateCandidates(rates=(0.1, 0.001), losses={}, drops={0.1: 0.6, 0.001: 0.1}, kept=(0.1,),
+    ...                        weight_decay=1e-4, min_drop=0.25)
+    >>> found.best_rate
+    0.1
     """
 
     rates: tuple

@@ -19,7 +19,12 @@ ADVICE = {
 
 @dataclass(frozen=True)
 class CurveReading:
-    """What :func:`read_curves` saw: one verdict (a key of ``ADVICE``), the advice and the evidence."""
+    """What :func:`read_curves` saw: one verdict (a key of ``ADVICE``), the advice and the evidence.
+
+    >>> reading = read_curves({"loss": [2.0, float("nan")]})
+    >>> reading.verdict, reading.advice == ADVICE["rate too high"]
+    ('rate too high', True)
+    """
 
     verdict: str
     advice: str

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from keras_recipes.checks import fresh_optimizer, keras_model_of, require_positive_int
+from keras_recipes.checks import (
+    fresh_optimizer, keras_model_of, require_positive_int, require_positive_number, require_rate,
+)
 from keras_recipes.trials import candidate_rates, check_initial_loss, overfit_small_sample
 from keras_recipes.trials.rate_candidates import SLIDE_RATES
-from keras_recipes.tuning.curves import read_curves
+from keras_recipes.tuning.curves import CurveReading, read_curves
 from keras_recipes.tuning.hypermodel import BundleHyperModel
 from keras_recipes.tuning.narrowing import narrow_space
 from keras_recipes.tuning.search import guided_search, top_trials, top_values
@@ -43,6 +45,11 @@ class RecipeReport:
         curves: the best trial's per-epoch curves of each pass.
         best_hyperparameters: of the last pass; ``val_accuracy`` and
             ``test_accuracy`` of its best model (test touched once, here).
+
+    Made by :func:`seven_step_recipe` (which trains: not run here)::
+
+    >>> report = seven_step_recipe(builder, data, directory="/tmp/seven")  # doctest: +SKIP
+    >>> print(report.table()); report.plot()  # doctest: +SKIP
     """
 
     initial_loss: object
@@ -131,9 +138,10 @@ def coarse_search(builder, data, space, *, trials=6, epochs=2, directory="seven_
     """Step 4: "choose a few values of learning rate and weight decay around what worked from step 3,
     train a few models for ~1-5 epochs": one random round of ``guided_search``.
 
-    ```python
-    coarse = coarse_search(builder, data, coarse_space(found.kept), trials=6, epochs=2)
-    ```
+    >>> space = coarse_space((1e-2,))      # around step 3's kept rates
+    >>> sorted(space)
+    ['learning_rate', 'weight_decay']
+    >>> coarse = coarse_search(builder, data, space, trials=6, epochs=2)  # doctest: +SKIP
 
     Args:
         builder: ``builder(**kwargs) -> ModelBundle`` (as for ``BundleHyperModel``).
@@ -162,6 +170,10 @@ def refine_search(builder, data, previous, *, space=None, trials=4, epochs=10, t
     ``top_k`` trials of ``previous`` (or ``space`` if given, e.g. from
     ``adjust_space``), and every trial trains ``epochs`` epochs at a constant rate.
 
+    >>> refined = refine_search(builder, data, coarse, trials=4, epochs=10)  # doctest: +SKIP
+    >>> refined.best_hyperparameters  # doctest: +SKIP
+    {'learning_rate': 0.0049..., 'weight_decay': 0.0001}
+
     Returns:
         a ``GuidedSearchResult``.
     """
@@ -179,6 +191,8 @@ def best_curves(result, data, *, epochs):
     best configuration is rebuilt and retrained (same seed, KerasTuner's own
     ``hypermodel.build`` / ``hypermodel.fit``) with validation, and its
     ``History`` is returned as a dict.
+
+    >>> reading = read_curves(best_curves(refined, data, epochs=10))  # doctest: +SKIP
     """
     tuner = result.tuners[-1]
     hp = top_trials(tuner, 1)[0].hyperparameters
@@ -205,7 +219,13 @@ def adjust_space(space, best, reading, *, factor=3.0):
     >>> round(s["learning_rate"].max_value, 4)
     0.01
     """
-    lr = float(best["learning_rate"])
+    if not isinstance(reading, CurveReading):
+        raise TypeError(f"reading must be a CurveReading (from read_curves); received: reading={reading!r}")
+    if not isinstance(best, dict) or "learning_rate" not in best:
+        raise ValueError(f"best must be a dict of hyperparameters with a 'learning_rate'; received: best={best!r}")
+    lr = require_positive_number("best['learning_rate']", best["learning_rate"])
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor > 1:
+        raise ValueError(f"factor must be a number > 1 (the space's width); received: factor={factor!r}")
     wd = float(best.get("weight_decay") or 0.0)
     lo, hi = lr / factor**0.5, lr * factor**0.5
     if reading.verdict == "rate too high":
@@ -233,15 +253,12 @@ def seven_step_recipe(builder, data, *, optimizer="adam", rates=SLIDE_RATES, wei
     trained. Selection uses the validation split; the test split is used
     once, for the final accuracy.
 
-    ```python
-    import functools
-    from keras_recipes import datasets, vgg
-    from keras_recipes.tuning import seven_step_recipe
-    data = datasets.load_digits(image_size=8)
-    report = seven_step_recipe(functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10,
-                                                 width=8, depth=(1,)), data, directory="/tmp/seven")
-    print(report.table()); report.plot()
-    ```
+    >>> import functools
+    >>> from keras_recipes import datasets, vgg
+    >>> data = datasets.load_digits(image_size=8)
+    >>> builder = functools.partial(vgg, input_shape=(8, 8, 1), num_classes=10, width=8, depth=(1,))
+    >>> report = seven_step_recipe(builder, data, directory="/tmp/seven")  # doctest: +SKIP
+    >>> print(report.table()); report.plot()  # doctest: +SKIP
 
     Args:
         builder: ``builder(**kwargs) -> ModelBundle`` (bind fixed arguments with ``functools.partial``).
@@ -264,7 +281,9 @@ def seven_step_recipe(builder, data, *, optimizer="adam", rates=SLIDE_RATES, wei
         raise TypeError(f"builder must be callable; received: builder={builder!r}")
     if not all(hasattr(data, a) for a in ("train", "validation", "test", "arrays")):
         raise TypeError(f"data must be a keras_recipes.datasets.Splits; received: {type(data).__name__}")
-    loops = require_positive_int("loops", loops + 1) - 1
+    _check_recipe_arguments(rates=rates, weight_decays=weight_decays, rate_iterations=rate_iterations,
+                            min_drop=min_drop, coarse_trials=coarse_trials, coarse_epochs=coarse_epochs,
+                            refine_trials=refine_trials, refine_epochs=refine_epochs, loops=loops)
     keras.utils.set_random_seed(seed)
     model = keras_model_of("builder()", builder())
     model.compile(optimizer=fresh_optimizer("optimizer", optimizer, 1e-3), loss=LOSS)
@@ -299,6 +318,32 @@ def seven_step_recipe(builder, data, *, optimizer="adam", rates=SLIDE_RATES, wei
     report.val_accuracy = _accuracy(best.best_model, *data.arrays["validation"])
     report.test_accuracy = _accuracy(best.best_model, *data.arrays["test"])
     return report
+
+
+def _check_recipe_arguments(*, rates, weight_decays, rate_iterations, min_drop, coarse_trials, coarse_epochs,
+                            refine_trials, refine_epochs, loops):
+    """Every step's arguments checked at the door, so a bad one fails before step 1 trains anything."""
+    if isinstance(rates, (int, float)) or not len(rates):
+        raise ValueError(f"rates must be a non-empty list of learning rates; received: rates={rates!r}")
+    for rate in rates:
+        require_positive_number("rates entries", rate)
+    if isinstance(weight_decays, (int, float)) or not len(weight_decays):
+        raise ValueError(f"weight_decays must be a non-empty list of numbers >= 0; "
+                         f"received: weight_decays={weight_decays!r}")
+    for decay in weight_decays:
+        require_positive_number("weight_decays entries", decay, allow_zero=True)
+    if require_positive_int("rate_iterations", rate_iterations) < 15:
+        raise ValueError(f"rate_iterations must be >= 15 (step 3 compares the first 5 losses with the last 10); "
+                         f"received: rate_iterations={rate_iterations!r}")
+    require_rate("min_drop", min_drop)
+    require_positive_int("coarse_trials", coarse_trials)
+    if require_positive_int("coarse_epochs", coarse_epochs) > 5:
+        raise ValueError(f"coarse_epochs must be 1-5 (step 4 is short; step 5 trains longer); "
+                         f"received: coarse_epochs={coarse_epochs!r}")
+    require_positive_int("refine_trials", refine_trials)
+    require_positive_int("refine_epochs", refine_epochs)
+    if isinstance(loops, bool) or not isinstance(loops, int) or loops < 0:
+        raise ValueError(f"loops must be an int >= 0 (how often step 7 goes back to step 5); received: loops={loops!r}")
 
 
 def _accuracy(model, x, y):
