@@ -15,18 +15,14 @@ search space over the zoo's parts, searched by ``tuning.guided_search``
   ``g{g}_expansion`` (inverted residual only); shared: ``norm`` (batch or
   layer normalisation) and ``activation``.
 
-Micro choices are *conditional* on macro ones: group 3's choices exist only
-when ``groups == 3``, an expansion only for an inverted-residual block;
-``build`` reads only the active ones. Guided search declares flat spaces
-(``tuning.from_hyperparameters`` refuses KerasTuner's conditional scopes),
-so the oracle samples every choice and ``build`` reads only the active
-ones. The trial's record can still carry the sampled value of a choice it
-did not use (measured: a one-group trial recorded ``g2_block="inverted"``),
-so the narrowed rounds narrow the always-active choices (groups, blocks,
-widening, group 1's block and kernel, norm, activation) to the top trials'
-values, while a conditional choice narrows to whatever the top trials
-recorded, used or not: true conditional narrowing needs conditional
-scopes in ``tuning`` (not yet).
+Micro choices are *conditional* on macro ones, declared with KerasTuner's
+conditional scopes (``tuning.Conditional``): group 3's choices exist only
+when ``groups == 3``, an expansion only for an inverted-residual block,
+``widening`` and ``downsample`` only when there is a second group. The
+oracle samples a choice only in the trials where it is active, so a trial
+records only the choices its network uses, and the narrowed rounds narrow
+each conditional choice from the top trials where it was active (a
+one-group trial says nothing about group 2's block).
 
 Every candidate is compared at the same size: the stem/first-group
 ``width`` is not searched but *solved* from the parameter budget (the
@@ -46,7 +42,8 @@ import keras
 import keras_tuner
 
 from keras_recipes.checks import require_choice, require_positive_int, require_rate
-from keras_recipes.tuning import BundleHyperModel, Choice, compile_and_fit
+from keras_recipes.tuning import BundleHyperModel, Choice, Conditional, compile_and_fit
+from keras_recipes.tuning.space import is_active
 from keras_recipes.zoo import resnet
 from keras_recipes.zoo.inverted_residual import inverted_residual_block
 from keras_recipes.zoo.parts import NORMS, assemble, begin, conv_bn_act
@@ -118,39 +115,43 @@ def searched_network(input_shape=(16, 16, 1), num_classes=None, *, task=None, wi
 
 
 def architecture_space(max_groups=MAX_GROUPS):
-    """The flat declaration of the macro and micro choices (conditions are applied in ``build``)."""
-    space = {
-        "groups": Choice(list(range(1, max_groups + 1))),
-        "blocks": Choice([1, 2]),
-        "widening": Choice([1.5, 2.0]),
-        "downsample": Choice(list(DOWNSAMPLE)),
-        "norm": Choice(list(NORMS)),
-        "activation": Choice(["relu", "swish"]),
-    }
+    """The macro choices, then the micro choices conditional on them (``tuning.Conditional``).
+
+    Group ``g``'s choices are active when ``groups >= g``; its expansion
+    also needs ``g{g}_block == "inverted"``; ``widening`` and ``downsample``
+    need a second group.
+
+    >>> space = architecture_space(2)
+    >>> space["g2_kernel"]
+    Conditional(spec=Choice(values=(3, 5)), when=(('groups', (2,)),))
+    >>> space["g1_expansion"].when
+    (('g1_block', ('inverted',)),)
+    """
+    max_groups = require_positive_int("max_groups", max_groups)
+    space = {"groups": Choice(list(range(1, max_groups + 1))), "blocks": Choice([1, 2])}
+    if max_groups > 1:
+        later = {"groups": list(range(2, max_groups + 1))}
+        space["widening"] = Conditional(Choice([1.5, 2.0]), later)
+        space["downsample"] = Conditional(Choice(list(DOWNSAMPLE)), later)
+    space["norm"] = Choice(list(NORMS))
+    space["activation"] = Choice(["relu", "swish"])
     for g in range(1, max_groups + 1):
-        space[f"g{g}_block"] = Choice(list(BLOCKS))
-        space[f"g{g}_kernel"] = Choice([3, 5])
-        space[f"g{g}_expansion"] = Choice([2, 4])
+        present = {"groups": list(range(g, max_groups + 1))} if g > 1 else {}
+        for part, spec in (("block", Choice(list(BLOCKS))), ("kernel", Choice([3, 5]))):
+            space[f"g{g}_{part}"] = Conditional(spec, present) if present else spec
+        space[f"g{g}_expansion"] = Conditional(Choice([2, 4]), {**present, f"g{g}_block": ["inverted"]})
     return space
 
 
-def active_names(values):
-    """The names in ``values`` that shape the network: micro choices of absent groups, and
-    expansions of non-inverted blocks, are dropped.
+def active_names(values, max_groups=MAX_GROUPS):
+    """The names in ``values`` that shape the network (read from ``architecture_space``'s conditions):
+    micro choices of absent groups, and expansions of non-inverted blocks, are dropped.
 
     >>> sorted(active_names({"groups": 1, "g1_block": "plain", "g1_expansion": 4, "g2_block": "residual"}))
     ['g1_block', 'groups']
     """
-    keep = set()
-    for name in values:
-        if name.startswith("g") and name[1:2].isdigit():
-            g = int(name[1])
-            if g > values.get("groups", MAX_GROUPS):
-                continue
-            if name.endswith("_expansion") and values.get(f"g{g}_block") != "inverted":
-                continue
-        keep.add(name)
-    return keep
+    space = architecture_space(max_groups)
+    return {name for name in values if name in space and is_active(space[name], values)}
 
 
 def parameter_count(builder, width, choices):
@@ -247,23 +248,8 @@ class ArchitectureHyperModel(BundleHyperModel):
         if unknown:
             raise ValueError(f"space keys {unknown} are neither architecture choices nor trainer arguments")
 
-    def values(self, hp):
-        """This trial's active choices: macro first, then the micro choices they allow."""
-        out = {}
-        for name in MACRO + ("norm", "activation"):
-            out[name] = self.space[name].register(hp, name)
-        for g in range(1, out["groups"] + 1):
-            out[f"g{g}_block"] = self.space[f"g{g}_block"].register(hp, f"g{g}_block")
-            out[f"g{g}_kernel"] = self.space[f"g{g}_kernel"].register(hp, f"g{g}_kernel")
-            if out[f"g{g}_block"] == "inverted":
-                out[f"g{g}_expansion"] = self.space[f"g{g}_expansion"].register(hp, f"g{g}_expansion")
-        return out
-
     def build(self, hp):
-        choices = self.values(hp)
-        for name in list(hp.values):  # inactive choices leave this build's values
-            if name in self.space and name not in choices:
-                del hp.values[name]
+        choices = self.values(hp)  # the active choices only (the others are conditional and off)
         arch, _ = self.split(choices)
         width, count = solve_width(self.builder, arch, self.budget, tolerance=self.tolerance)
         keras.backend.clear_session()
