@@ -207,7 +207,7 @@ class ArchitectureHyperModel(BundleHyperModel):
     splits = datasets.load_digits(image_size=16)
     hypermodel = ArchitectureHyperModel(input_shape=(16, 16, 1), num_classes=10)
     result = guided_search(hypermodel, splits.train, validation_data=splits.validation,
-                           epochs=3, trials=(8, 4), top_k=3, directory="/tmp/nas")
+                           epochs=3, trials=(8, 4), top_k=3, narrowing="hull", directory="/tmp/nas")
     print(result.table())
     ```
 
@@ -317,7 +317,11 @@ def architecture_search(splits, *, trials=(6, 4), epochs=3, top_k=2, learning_ra
 
     Diagram A13 on ``tuning.guided_search``: round 0 samples the space at
     random, later rounds search the space narrowed around the top ``top_k``
-    trials (the conditional micro choices included). Selection uses the
+    trials (the conditional micro choices included, each from the top
+    trials that used it). The narrowing is the hull (``narrowing="hull"``):
+    every architecture choice is categorical, so the beam would fix each
+    neighbourhood to one trial's whole architecture and re-train it, while
+    the hull keeps the choices any top trial made. Selection uses the
     validation split; the test split is used once, for the best candidate
     and for the reference, each trained ``epochs`` epochs with the same
     trainer and seed.
@@ -346,7 +350,8 @@ def architecture_search(splits, *, trials=(6, 4), epochs=3, top_k=2, learning_ra
                                         tolerance=tolerance, max_groups=max_groups, seed=seed,
                                         train=functools.partial(compile_and_fit, learning_rate=learning_rate))
     result = guided_search(hypermodel, splits.train, validation_data=splits.validation, epochs=epochs,
-                           trials=trials, top_k=top_k, directory=directory, project_name="macro_micro",
+                           trials=trials, top_k=top_k, narrowing="hull", directory=directory,
+                           project_name="macro_micro",
                            overwrite=overwrite, seed=seed, verbose=verbose)
     choices = {k: v for k, v in result.best_hyperparameters.items() if k in hypermodel.space}
     best_width, best_params = solve_width(hypermodel.builder, choices, hypermodel.budget, tolerance=tolerance)
