@@ -25,12 +25,13 @@ import keras
 import numpy as np
 
 from keras_recipes.checks import require_positive_int, require_rate
+from keras_recipes.representation._arms import ArmAccuracies
 
 ARMS = ("plain", "occlusion (A6)", "RandomErasing")
 
 
 @dataclass
-class OcclusionResult:
+class OcclusionResult(ArmAccuracies):
     """Clean and occluded test accuracy per arm of ``occlusion_training``.
 
     Attributes:
@@ -38,35 +39,13 @@ class OcclusionResult:
     """
 
     rows: dict
+    KINDS = ("clean", "occluded")
+    LABELS = {}
+    TITLE = "A6 essential feature learning (occlusion)"
 
     def gain(self, arm="occlusion (A6)"):
         """Occluded-test accuracy of ``arm`` minus plain training's."""
         return round(self.rows[arm]["occluded"] - self.rows["plain"]["occluded"], 10)
-
-    def table(self):
-        """One row per arm: clean and occluded test accuracy."""
-        lines = ["arm               clean   occluded"]
-        lines += [f"{arm:<17} {r['clean']:.3f}   {r['occluded']:.3f}" for arm, r in self.rows.items()]
-        return "\n".join(lines)
-
-    def plot(self, path=None):
-        """Grouped bars: clean and occluded accuracy per arm; a ``Figure``."""
-        from matplotlib.figure import Figure
-
-        from keras_recipes.plots import save_figure
-
-        fig = Figure(figsize=(5.6, 3.2), layout="constrained")
-        ax = fig.subplots()
-        arms = list(self.rows)
-        positions = np.arange(len(arms))
-        for k, kind in enumerate(("clean", "occluded")):
-            ax.bar(positions + (k - 0.5) * 0.38, [self.rows[a][kind] for a in arms], 0.38, label=f"{kind} test")
-        ax.set_xticks(positions, arms)
-        ax.set_ylim(0, 1.02)
-        ax.set_ylabel("accuracy")
-        ax.legend(loc="lower right")
-        ax.set_title("A6 essential feature learning (occlusion)")
-        return save_figure(fig, path)
 
 
 def random_erasing(rate, seed):
