@@ -155,7 +155,12 @@ def active_names(values, max_groups=MAX_GROUPS):
 
 
 def parameter_count(builder, width, choices):
-    """Parameters of the candidate ``builder(width=width, **choices)`` (built, not trained)."""
+    """Parameters of the candidate ``builder(width=width, **choices)`` (built, not trained).
+
+    >>> builder = functools.partial(searched_network, (8, 8, 1), 10)
+    >>> parameter_count(builder, 4, {"groups": 1}) < parameter_count(builder, 8, {"groups": 1})
+    True
+    """
     bundle = builder(width=width, **choices)
     count = bundle.model.count_params()
     del bundle
@@ -171,6 +176,11 @@ def solve_width(builder, choices, budget, *, tolerance=0.2, max_width=128):
     returned. Returns ``(None, count)`` when
     even the best width misses the budget by more than ``tolerance`` (a
     fraction): such a candidate is outside the band and must not be trained.
+
+    >>> builder = functools.partial(searched_network, (8, 8, 1), 10)
+    >>> width, count = solve_width(builder, {"groups": 1}, 1000, max_width=8)
+    >>> width, abs(count / 1000 - 1) <= 0.2
+    (6.75, True)
     """
     lo, hi = 4, 4 * max_width  # quarters of a channel
     counts = {}
@@ -199,6 +209,12 @@ class ArchitectureHyperModel(BundleHyperModel):
     ``tuning.guided_search`` like any ``BundleHyperModel``; its trials are
     ``searched_network`` bundles whose width is solved so that they have
     ``budget`` parameters within ``tolerance``.
+
+    >>> hypermodel = ArchitectureHyperModel(input_shape=(8, 8, 1), num_classes=10)
+    >>> hypermodel.budget  # the parameters of reference_network((8, 8, 1), 10)
+    20146
+    >>> hypermodel.declared_space()["g3_block"].when  # group 3's choices exist only with three groups
+    (('groups', (3,)),)
 
     ```python
     from keras_recipes import datasets
@@ -263,7 +279,11 @@ class ArchitectureHyperModel(BundleHyperModel):
 
 
 def reference_network(input_shape, num_classes):
-    """The hand-designed zoo reference: ``zoo.resnet`` with width 8 and three groups of one block."""
+    """The hand-designed zoo reference: ``zoo.resnet`` with width 8 and three groups of one block.
+
+    >>> reference_network((8, 8, 1), 10).bottleneck_shape
+    (32,)
+    """
     return resnet(input_shape=input_shape, num_classes=num_classes, width=8, depth=(1, 1, 1))
 
 
@@ -278,6 +298,10 @@ class ArchitectureSearchResult:
         best_accuracy / reference_accuracy: test accuracy, each trained the same way.
         budget, tolerance: the size band every candidate was held to.
         search: the ``tuning.GuidedSearchResult`` (all trials, every round's space).
+
+    >>> result = ArchitectureSearchResult({"groups": 2}, 6.5, 5100, 0.93, 5200, 0.91, 5200, 0.2, search=None)
+    >>> round(result.gain, 3)
+    0.02
     """
 
     best_choices: dict
@@ -340,6 +364,13 @@ def architecture_search(splits, *, trials=(6, 4), epochs=3, top_k=2, learning_ra
         seed: oracle and weight seed (0). verbose: 0 or 1.
     Returns:
         an ``ArchitectureSearchResult``.
+
+    The smallest call still trains several candidates (tens of seconds):
+
+    >>> from keras_recipes.datasets import load_digits
+    >>> result = architecture_search(load_digits(image_size=8), trials=(2, 1), epochs=1, top_k=1,
+    ...                              max_groups=2, directory="/tmp/nas_example")  # doctest: +SKIP
+    >>> print(result.table())  # doctest: +SKIP
     """
     from keras_recipes.tuning import guided_search
 

@@ -30,6 +30,11 @@ class InvarianceResult(ArmAccuracies):
     Attributes:
         rows: ``{arm: {"clean": accuracy, "shifted": accuracy}}``; the arms
             are ``"no augmentation"`` and ``"A4 fraction f"`` per fraction.
+
+    >>> result = InvarianceResult({"no augmentation": {"clean": 0.95, "shifted": 0.6},
+    ...                            "A4 fraction 0.5": {"clean": 0.94, "shifted": 0.8}})
+    >>> round(result.gain("A4 fraction 0.5"), 3)
+    0.2
     """
 
     rows: dict
@@ -58,6 +63,11 @@ def invariance_training(data=None, *, fractions=(0.5,), translation=0.15, zoom=0
     result = invariance_training(fractions=(0.5, 1.0), epochs=10)
     print(result.table()); result.plot()
     ```
+
+    The smallest call still trains two networks (seconds):
+
+    >>> result = invariance_training(epochs=1, width=4)  # doctest: +SKIP
+    >>> result.gain()  # doctest: +SKIP
 
     Args:
         data: a ``Splits`` (default ``load_digits(image_size=16, seed=seed)``).
