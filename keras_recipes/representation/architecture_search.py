@@ -30,8 +30,7 @@ hand-designed zoo reference's count by default), and a candidate whose
 closest width still misses the budget by more than ``tolerance`` (20%) is
 rejected before any training (``keras_tuner.errors.FailedTrialError``).
 
->>> hypermodel = ArchitectureHyperModel(input_shape=(8, 8, 1), num_classes=10)
->>> sorted(hypermodel.declared_space())[:4]
+>>> sorted(architecture_space())[:4]
 ['activation', 'blocks', 'downsample', 'g1_block']
 """
 
