@@ -80,7 +80,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     seeds = list(range(2 if args.smoke else args.seeds))
     start = time.time()
-    runs = [measure(seed, args.smoke) for seed in seeds]
+    runs = []
+    for seed in seeds:  # each seed's figures as soon as they exist (a long run shows its partial results)
+        runs.append(measure(seed, args.smoke))
+        print(f"seed {seed} figures: " + json.dumps({k: round(v, 3) for k, v in runs[-1].items()}), flush=True)
     keys = list(runs[0])
     print(f"{'figure':<26} " + " ".join(f"{'seed ' + str(s):>9}" for s in seeds) + f" {'mean +- std':>16}")
     summary = {}
