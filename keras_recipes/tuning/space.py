@@ -283,7 +283,7 @@ def check_space(space, allowed=None, *, where="the builder or the trainer"):
     """
     if not isinstance(space, dict):
         raise TypeError(
-            "space must be a dict {name: Int | Float | Choice | Fixed} or a callable "
+            "space must be a dict {name: Int | Float | Choice | Fixed | Conditional} or a callable "
             f"hp -> dict; received: {type(space).__name__}"
         )
     if not space:
