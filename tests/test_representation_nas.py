@@ -64,13 +64,15 @@ def test_searched_networks_are_three_door_bundles_of_the_chosen_blocks():
 
 
 def test_width_is_solved_into_the_band_and_impossible_budgets_are_refused():
-    budget = reference_network((8, 8, 1), 10).model.count_params()
+    # A small budget and max_width keep the bisection's models small: on JAX every width tried is a build
+    # whose weight initialisers compile anew (547 s at load 7 with the reference's budget and max_width=128).
+    budget = 3000
     for choices in ({"groups": 1, "g1_block": "plain"},
                     {"groups": 3, "blocks": 2, "g1_block": "inverted", "g2_block": "residual", "g3_kernel": 5}):
-        width, count = solve_width(BUILDER, choices, budget, tolerance=0.2)
+        width, count = solve_width(BUILDER, choices, budget, tolerance=0.2, max_width=16)
         assert width is not None and abs(count / budget - 1) <= 0.2
         assert BUILDER(width=width, **choices).model.count_params() == count
-    width, count = solve_width(BUILDER, {"groups": 3, "blocks": 2}, 100, tolerance=0.2)
+    width, count = solve_width(BUILDER, {"groups": 3, "blocks": 2}, 100, tolerance=0.2, max_width=16)
     assert width is None and count > 120
 
 
