@@ -120,7 +120,8 @@ def view_pairs(images, *, batch_size=128, seed=0, views=None):
     ``keras.layers.Pipeline`` (tf.data-safe on every backend).
 
     >>> import numpy as np
-    >>> pairs = view_pairs(np.ones((5, 8, 8, 1)), batch_size=4, views=keras.layers.Identity())  # default: strong views
+    >>> same = lambda images, training: images  # any tf.data-safe callable; the default draws strong views
+    >>> pairs = view_pairs(np.ones((5, 8, 8, 1)), batch_size=4, views=same)
     >>> (first, second), _ = next(iter(pairs))
     >>> tuple(first.shape), tuple(second.shape)
     ((4, 8, 8, 1), (4, 8, 8, 1))
