@@ -187,7 +187,7 @@ def _rows():
         # representation, the procedures the rows above missed (issue 17): pretext tasks, probing, CORAL data,
         # the A13 search (its module imports KerasTuner) and its conditional search space
         ("compare_pretext unknown task", lambda v, d: _rep().compare_pretext(load_digits(image_size=8, labelled_fraction=0.2), tasks=("jigsaw",)), ValueError, "tasks"),
-        ("pretrain unknown task", lambda v, d: _rep().pretrain("jigsaw", TINY(), x8), ValueError, "task"),
+        ("pretrain unknown task", lambda v, d: _rep().pretrain("jigsaw", None, x8), ValueError, "task"),
         ("pretrain_rotation epochs=0", lambda v, d: _rep().pretrain_rotation(TINY(), x8, epochs=0), ValueError, "epochs"),
         ("pretrain_patch_position 4x4 images", lambda v, d: _rep().pretrain_patch_position(vgg(input_shape=(4, 4, 1), width=4, depth=(1,)), np.zeros((4, 4, 4, 1))), ValueError, "unlabelled"),
         ("pretrain_inpainting size=side", lambda v, d: _rep().pretrain_inpainting(TINY(), x8, size=8), ValueError, "size"),

@@ -97,11 +97,12 @@ def searched_network(input_shape=(16, 16, 1), num_classes=None, *, task=None, wi
         raise ValueError(f"widening must be a number >= 1; received: widening={widening!r}")
     if isinstance(width, bool) or not isinstance(width, (int, float)) or not width >= 1:
         raise ValueError(f"width must be a number >= 1; received: width={width!r}")
+    for g in range(1, groups + 1):  # every group's block kind checked before anything is built
+        require_choice(f"g{g}_block", group_choices.get(f"g{g}_block", "residual"), BLOCKS)
     inputs, x, _, _, task = begin(input_shape, num_classes, task, max(1, round(width)), (blocks,) * groups,
                                   pooling, downsamples=lambda n: n - 1)
     for g in range(1, groups + 1):
         kind = group_choices.get(f"g{g}_block", "residual")
-        require_choice(f"g{g}_block", kind, BLOCKS)
         kernel = group_choices.get(f"g{g}_kernel", 3)
         expansion = group_choices.get(f"g{g}_expansion", 4)
         filters = max(1, round(width * widening ** (g - 1)))
