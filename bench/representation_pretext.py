@@ -10,7 +10,8 @@
   random-init probe's, in accuracy points (x100); ``pretext_finetune_gain``
   the same for fine-tuning.
 * A13: ``representation.architecture_search`` on the 16x16 digits: guided
-  search (a random round, then a narrowed round) over macro and micro
+  search (a random round, then a round narrowed to the choices of the top trials, each conditional
+  micro choice from the top trials that used it) over macro and micro
   choices, every candidate solved to the parameter count of the zoo's
   hand-designed ResNet reference within +-20%; ``nas_vs_default`` = best
   searched test accuracy minus the reference's (points), each trained the
@@ -43,6 +44,7 @@ HEADLINE = ("pretext_probe_gain", "nas_vs_default")
 
 def measure(seed: int, smoke: bool) -> dict:
     """One seed's figures (accuracy points): pretext gains over random init, and NAS vs the zoo default."""
+    start = time.time()
     if smoke:
         splits = load_digits(classes=(0, 1, 2), labelled_fraction=0.2, seed=seed)
         pretext = compare_pretext(splits, tasks=("rotation", "contrastive"), pretrain_epochs=1,
@@ -56,6 +58,8 @@ def measure(seed: int, smoke: bool) -> dict:
     for name, probe, tuned in zip(pretext.names[1:], pretext.probe_accuracy[1:], pretext.fine_tune_accuracy[1:]):
         figures[f"probe_{name}"] = 100 * probe
         figures[f"finetune_{name}"] = 100 * tuned
+    figures["pretext_wall_s"] = time.time() - start
+    start = time.time()
     digits = load_digits(image_size=8 if smoke else 16, labelled_fraction=0.3 if smoke else 1.0, seed=seed)
     with tempfile.TemporaryDirectory() as directory:
         nas = architecture_search(digits, trials=(2, 1) if smoke else (6, 3), epochs=1 if smoke else 3,
@@ -63,7 +67,9 @@ def measure(seed: int, smoke: bool) -> dict:
                                   directory=directory, seed=seed)
     figures.update(nas_vs_default=100 * nas.gain, nas_best=100 * nas.best_accuracy,
                    nas_default=100 * nas.reference_accuracy,
-                   nas_size_ratio=nas.best_params / nas.reference_params)
+                   nas_size_ratio=nas.best_params / nas.reference_params, nas_wall_s=time.time() - start)
+    print(f"seed {seed}: pretext {figures['pretext_wall_s']:.0f} s, search {figures['nas_wall_s']:.0f} s wall; "
+          f"best choices {nas.best_choices}", flush=True)
     return figures
 
 
@@ -74,7 +80,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     seeds = list(range(2 if args.smoke else args.seeds))
     start = time.time()
-    runs = [measure(seed, args.smoke) for seed in seeds]
+    runs = []
+    for seed in seeds:  # each seed's figures as soon as they exist (a long run shows its partial results)
+        runs.append(measure(seed, args.smoke))
+        print(f"seed {seed} figures: " + json.dumps({k: round(v, 3) for k, v in runs[-1].items()}), flush=True)
     keys = list(runs[0])
     print(f"{'figure':<26} " + " ".join(f"{'seed ' + str(s):>9}" for s in seeds) + f" {'mean +- std':>16}")
     summary = {}

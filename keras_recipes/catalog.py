@@ -270,7 +270,8 @@ RECIPES = (
         "Macro / Micro Architecture Search: arrangements of groups and blocks (macro) and the inside of a block "
         "(micro, NAS) [A13]",
         "representation.architecture_search, representation.ArchitectureHyperModel (on tuning.guided_search, "
-        "width solved from the parameter budget), representation.searched_network",
+        "width solved from the parameter budget; micro choices conditional on the macro ones, tuning.Conditional), "
+        "representation.searched_network",
         "notebooks/41_pretext_tasks_and_probing.ipynb",
     ),
     # issue 19: lab 62

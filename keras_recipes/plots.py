@@ -286,3 +286,42 @@ def plot_bundle(bundle, path=None, title=None):
     ax.axis("off")
     ax.set_title(title or f"{bundle.model.name}: stem → learner → bottleneck → task", fontsize=10)
     return save_figure(fig, path)
+
+
+def grouped_bars(rows, kinds, *, title=None, labels=None, ylabel="accuracy", path=None):
+    """Grouped bars: one group per row (a training arm), one bar per kind of test set.
+
+    The shape of a robustness comparison (A4's clean vs shifted test, A6's
+    clean vs occluded test): ``rows[arm][kind]`` is a score in [0, 1].
+
+    >>> fig = grouped_bars({"plain": {"clean": 0.9, "shifted": 0.5}, "A4": {"clean": 0.9, "shifted": 0.7}},
+    ...                    ("clean", "shifted"), title="A4")
+    >>> [float(bar.get_height()) for bar in fig.axes[0].patches]
+    [0.9, 0.9, 0.5, 0.7]
+
+    Args:
+        rows: ``{group: {kind: value}}``, groups in drawing order.
+        kinds: the keys of each row to draw, one bar each (legend ``"<label> test"``).
+        title: optional axes title. labels: optional ``{kind: legend label}``.
+        ylabel: the value axis ("accuracy"). path: optional file to save to.
+    Returns:
+        the ``matplotlib.figure.Figure``.
+    """
+    from matplotlib.figure import Figure
+
+    labels = labels or {}
+    fig = Figure(figsize=(5.6, 3.2), layout="constrained")
+    ax = fig.subplots()
+    groups = list(rows)
+    width = 0.76 / len(kinds)
+    for k, kind in enumerate(kinds):
+        offset = (k - (len(kinds) - 1) / 2) * width
+        ax.bar([g + offset for g in range(len(groups))], [rows[group][kind] for group in groups], width,
+               label=f"{labels.get(kind, kind)} test")
+    ax.set_xticks(range(len(groups)), groups)
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="lower right")
+    if title:
+        ax.set_title(title)
+    return save_figure(fig, path)

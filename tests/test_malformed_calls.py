@@ -182,6 +182,25 @@ def _rows():
         ("DropBlock2D block_size=0", lambda v, d: DropBlock2D(block_size=0), ValueError, "block_size"),
         ("vgg norm=instance", lambda v, d: TINY(norm="instance"), ValueError, "norm"),
     ]
+    x8 = np.zeros((4, 8, 8, 1), "float32")
+    rows += [
+        # representation, the procedures the rows above missed (issue 17): pretext tasks, probing, CORAL data,
+        # the A13 search (its module imports KerasTuner) and its conditional search space
+        ("compare_pretext unknown task", lambda v, d: _rep().compare_pretext(load_digits(image_size=8, labelled_fraction=0.2), tasks=("jigsaw",)), ValueError, "tasks"),
+        ("pretrain unknown task", lambda v, d: _rep().pretrain("jigsaw", None, x8), ValueError, "task"),
+        ("pretrain_rotation epochs=0", lambda v, d: _rep().pretrain_rotation(TINY(), x8, epochs=0), ValueError, "epochs"),
+        ("pretrain_patch_position 4x4 images", lambda v, d: _rep().pretrain_patch_position(vgg(input_shape=(4, 4, 1), width=4, depth=(1,)), np.zeros((4, 4, 4, 1))), ValueError, "unlabelled"),
+        ("pretrain_inpainting size=side", lambda v, d: _rep().pretrain_inpainting(TINY(), x8, size=8), ValueError, "size"),
+        ("pretrain_contrastive temperature=0", lambda v, d: _rep().pretrain_contrastive(TINY(), x8, temperature=0), ValueError, "temperature"),
+        ("probe_factors unknown factor", lambda v, d: _rep().probe_factors(TINY(), x8, np.zeros(4), factors=("colour",)), ValueError, "factors"),
+        ("domain_pair target", lambda v, d: _rep().domain_pair("usps"), ValueError, "target"),
+        ("architecture_search splits", lambda v, d: _nas().architecture_search("digits", directory=d), TypeError, "splits"),
+        ("architecture_search epochs=0", lambda v, d: _nas().architecture_search(load_digits(image_size=8), epochs=0, directory=d), ValueError, "epochs"),
+        ("ArchitectureHyperModel max_groups=4", lambda v, d: _nas().ArchitectureHyperModel((8, 8, 1), 10, max_groups=4), ValueError, "max_groups"),
+        ("ArchitectureHyperModel tolerance>1", lambda v, d: _nas().ArchitectureHyperModel((8, 8, 1), 10, tolerance=1.5), ValueError, "tolerance"),
+        ("searched_network g2_block", lambda v, d: _nas().searched_network((8, 8, 1), 10, groups=2, g2_block="dense"), ValueError, "g2_block"),
+        ("Conditional parent declared after", lambda v, d: _nas().to_hyperparameters({"b": _nas().Conditional(Choice([1]), {"a": [1]}), "a": Choice([1])}), ValueError, "space"),
+    ]
     rows += _training_rows()
     return rows
 
@@ -236,6 +255,18 @@ def _training_rows():
         ("seven_step_recipe weight_decays<0", lambda v, d: seven_step_recipe(TINY, digits(), weight_decays=(-1e-4,), directory=d), ValueError, "weight_decays"),
         ("seven_step_recipe data", lambda v, d: seven_step_recipe(TINY, v["digits8"], directory=d), TypeError, "data"),
     ]
+
+
+def _nas():
+    """The A13 search's names (issue 17), and the tuning space it declares conditional choices with."""
+    from types import SimpleNamespace
+
+    from keras_recipes.representation import architecture_search as nas
+    from keras_recipes.tuning import Conditional, to_hyperparameters
+
+    return SimpleNamespace(architecture_search=nas.architecture_search, searched_network=nas.searched_network,
+                           ArchitectureHyperModel=nas.ArchitectureHyperModel, Conditional=Conditional,
+                           to_hyperparameters=to_hyperparameters)
 
 
 def _rep():

@@ -3,12 +3,14 @@
 import functools
 import math
 
+import keras_tuner
 import pytest
 
 from keras_recipes.tuning import (
-    BundleHyperModel, Choice, Fixed, Float, Int, from_hyperparameters, narrow_space,
+    BundleHyperModel, Choice, Conditional, Fixed, Float, Int, beam_spaces, from_hyperparameters, narrow_space,
     to_hyperparameters,
 )
+from keras_recipes.tuning.narrowing import envelope
 from keras_recipes.tuning.project import Project
 from keras_recipes.tuning.space import check_values, space_from_json, space_to_json
 from keras_recipes.zoo import vgg
@@ -134,3 +136,57 @@ def test_project_detects_an_edited_space_and_restart_starts_over(tmp_path):
     assert Project.open(root, edited).settings["objective"] == "val_loss"
     with pytest.raises(ValueError, match="on_change"):
         Project.open(root, edited, on_change="ignore")
+
+
+# Conditional choices (issue 17, A13): KerasTuner's conditional scopes as data.
+COND = {
+    "groups": Choice([1, 2]),
+    "g1_kernel": Choice([3, 5]),
+    "g2_block": Conditional(Choice(["plain", "inverted"]), {"groups": [2]}),
+    "g2_expansion": Conditional(Int(2, 8), {"groups": [2], "g2_block": ["inverted"]}),
+    "lr": Float(1e-4, 1e-1, log=True),
+}
+
+
+def test_conditional_specs_round_trip_and_keras_tuner_samples_them_only_where_active():
+    hps = to_hyperparameters(COND)
+    assert from_hyperparameters(hps) == COND
+    assert space_from_json(space_to_json(COND)) == COND
+    assert [c.name for c in hps._hps["g2_expansion"][0].conditions] == ["groups", "g2_block"]
+    oracle = keras_tuner.oracles.RandomSearchOracle(objective="val_loss", max_trials=40, hyperparameters=hps, seed=3)
+    draws = [oracle._random_values() for _ in range(40)]
+    for values in draws:  # a choice is recorded exactly when its condition holds
+        assert ("g2_block" in values) == (values["groups"] == 2)
+        assert ("g2_expansion" in values) == (values.get("g2_block") == "inverted")
+    assert {v["groups"] for v in draws} == {1, 2} and any("g2_expansion" in v for v in draws)
+    hm = BundleHyperModel(functools.partial(vgg, input_shape=(8, 8, 1), depth=(1,)),
+                          {"width": Int(4, 8), "norm": Conditional(Choice(["batch", "layer"]), {"width": [8]})})
+    hp = keras_tuner.HyperParameters()
+    hp.values["width"] = 4
+    assert hm.values(hp) == {"width": 4}  # the inactive choice is not handed to the builder
+
+
+@pytest.mark.parametrize("space, match", [
+    ({"g2_block": COND["g2_block"], "groups": Choice([1, 2])}, "must be declared before it"),
+    ({"groups": Choice([1, 2]), "g2_block": Choice(["plain", "inverted"]), "g2_expansion": COND["g2_expansion"]},
+     "parent 'g2_block' is declared under the conditions"),
+])
+def test_conditional_parents_must_come_first_and_nest_as_keras_tuner_does(space, match):
+    with pytest.raises(ValueError, match=match):
+        to_hyperparameters(space)
+
+
+def test_narrowing_reads_a_conditional_choice_only_from_trials_where_it_was_active():
+    top = [{"groups": 2, "g1_kernel": 3, "g2_block": "inverted", "g2_expansion": 4, "lr": 1e-3},
+           {"groups": 1, "g1_kernel": 5, "g2_block": "plain", "g2_expansion": 8, "lr": 1e-2},  # stale records
+           {"groups": 2, "g1_kernel": 3, "g2_block": "plain", "lr": 1e-3}]
+    new = narrow_space(COND, top, margin=0)
+    assert new["g2_block"] == Conditional(Choice(["plain", "inverted"]), {"groups": [2]})
+    # active only in the first trial: fixed to its 4, not spanning the inactive 8 of the second
+    assert new["g2_expansion"] == Conditional(Fixed(4), {"groups": [2], "g2_block": ["inverted"]})
+    assert narrow_space(COND, top[1:2])["g2_block"] == COND["g2_block"]  # never active: kept
+    first, second = beam_spaces(COND, top[:2], spread=2.0)
+    assert first["g2_expansion"] == Conditional(Int(2, 8), {"groups": [2], "g2_block": ["inverted"]})
+    assert first["g2_block"].spec == Fixed("inverted") and second["g2_block"] == COND["g2_block"]
+    assert second["g2_expansion"] == COND["g2_expansion"]  # inactive in that trial: not narrowed around 8
+    assert envelope(COND, [first, second])["g2_block"] == COND["g2_block"]

@@ -43,6 +43,12 @@ class InvarianceBatch(keras.layers.Layer):
     Runs on every backend inside a model. Inside a ``tf.data`` map it works on
     the TensorFlow backend only (``augment_dataset`` is the per-dataset route).
 
+    >>> import numpy as np
+    >>> layer = InvarianceBatch(fraction=0.5, translation=0.2, zoom=0.0, seed=0)
+    >>> x = np.random.default_rng(0).random((4, 8, 8, 1)).astype("float32")
+    >>> bool((np.asarray(layer(x)) == x).all())  # inference: the identity
+    True
+
     ```python
     import keras
     inputs = keras.Input((16, 16, 1))

@@ -15,18 +15,14 @@ search space over the zoo's parts, searched by ``tuning.guided_search``
   ``g{g}_expansion`` (inverted residual only); shared: ``norm`` (batch or
   layer normalisation) and ``activation``.
 
-Micro choices are *conditional* on macro ones: group 3's choices exist only
-when ``groups == 3``, an expansion only for an inverted-residual block;
-``build`` reads only the active ones. Guided search declares flat spaces
-(``tuning.from_hyperparameters`` refuses KerasTuner's conditional scopes),
-so the oracle samples every choice and ``build`` reads only the active
-ones. The trial's record can still carry the sampled value of a choice it
-did not use (measured: a one-group trial recorded ``g2_block="inverted"``),
-so the narrowed rounds narrow the always-active choices (groups, blocks,
-widening, group 1's block and kernel, norm, activation) to the top trials'
-values, while a conditional choice narrows to whatever the top trials
-recorded, used or not: true conditional narrowing needs conditional
-scopes in ``tuning`` (not yet).
+Micro choices are *conditional* on macro ones, declared with KerasTuner's
+conditional scopes (``tuning.Conditional``): group 3's choices exist only
+when ``groups == 3``, an expansion only for an inverted-residual block,
+``widening`` and ``downsample`` only when there is a second group. The
+oracle samples a choice only in the trials where it is active, so a trial
+records only the choices its network uses, and the narrowed rounds narrow
+each conditional choice from the top trials where it was active (a
+one-group trial says nothing about group 2's block).
 
 Every candidate is compared at the same size: the stem/first-group
 ``width`` is not searched but *solved* from the parameter budget (the
@@ -34,8 +30,7 @@ hand-designed zoo reference's count by default), and a candidate whose
 closest width still misses the budget by more than ``tolerance`` (20%) is
 rejected before any training (``keras_tuner.errors.FailedTrialError``).
 
->>> hypermodel = ArchitectureHyperModel(input_shape=(8, 8, 1), num_classes=10)
->>> sorted(hypermodel.declared_space())[:4]
+>>> sorted(architecture_space())[:4]
 ['activation', 'blocks', 'downsample', 'g1_block']
 """
 
@@ -46,7 +41,8 @@ import keras
 import keras_tuner
 
 from keras_recipes.checks import require_choice, require_positive_int, require_rate
-from keras_recipes.tuning import BundleHyperModel, Choice, compile_and_fit
+from keras_recipes.tuning import BundleHyperModel, Choice, Conditional, compile_and_fit
+from keras_recipes.tuning.space import is_active
 from keras_recipes.zoo import resnet
 from keras_recipes.zoo.inverted_residual import inverted_residual_block
 from keras_recipes.zoo.parts import NORMS, assemble, begin, conv_bn_act
@@ -101,11 +97,12 @@ def searched_network(input_shape=(16, 16, 1), num_classes=None, *, task=None, wi
         raise ValueError(f"widening must be a number >= 1; received: widening={widening!r}")
     if isinstance(width, bool) or not isinstance(width, (int, float)) or not width >= 1:
         raise ValueError(f"width must be a number >= 1; received: width={width!r}")
+    for g in range(1, groups + 1):  # every group's block kind checked before anything is built
+        require_choice(f"g{g}_block", group_choices.get(f"g{g}_block", "residual"), BLOCKS)
     inputs, x, _, _, task = begin(input_shape, num_classes, task, max(1, round(width)), (blocks,) * groups,
                                   pooling, downsamples=lambda n: n - 1)
     for g in range(1, groups + 1):
         kind = group_choices.get(f"g{g}_block", "residual")
-        require_choice(f"g{g}_block", kind, BLOCKS)
         kernel = group_choices.get(f"g{g}_kernel", 3)
         expansion = group_choices.get(f"g{g}_expansion", 4)
         filters = max(1, round(width * widening ** (g - 1)))
@@ -118,43 +115,52 @@ def searched_network(input_shape=(16, 16, 1), num_classes=None, *, task=None, wi
 
 
 def architecture_space(max_groups=MAX_GROUPS):
-    """The flat declaration of the macro and micro choices (conditions are applied in ``build``)."""
-    space = {
-        "groups": Choice(list(range(1, max_groups + 1))),
-        "blocks": Choice([1, 2]),
-        "widening": Choice([1.5, 2.0]),
-        "downsample": Choice(list(DOWNSAMPLE)),
-        "norm": Choice(list(NORMS)),
-        "activation": Choice(["relu", "swish"]),
-    }
+    """The macro choices, then the micro choices conditional on them (``tuning.Conditional``).
+
+    Group ``g``'s choices are active when ``groups >= g``; its expansion
+    also needs ``g{g}_block == "inverted"``; ``widening`` and ``downsample``
+    need a second group.
+
+    >>> space = architecture_space(2)
+    >>> space["g2_kernel"]
+    Conditional(spec=Choice(values=(3, 5)), when=(('groups', (2,)),))
+    >>> space["g1_expansion"].when
+    (('g1_block', ('inverted',)),)
+    """
+    max_groups = require_positive_int("max_groups", max_groups)
+    space = {"groups": Choice(list(range(1, max_groups + 1))), "blocks": Choice([1, 2])}
+    if max_groups > 1:
+        later = {"groups": list(range(2, max_groups + 1))}
+        space["widening"] = Conditional(Choice([1.5, 2.0]), later)
+        space["downsample"] = Conditional(Choice(list(DOWNSAMPLE)), later)
+    space["norm"] = Choice(list(NORMS))
+    space["activation"] = Choice(["relu", "swish"])
     for g in range(1, max_groups + 1):
-        space[f"g{g}_block"] = Choice(list(BLOCKS))
-        space[f"g{g}_kernel"] = Choice([3, 5])
-        space[f"g{g}_expansion"] = Choice([2, 4])
+        present = {"groups": list(range(g, max_groups + 1))} if g > 1 else {}
+        for part, spec in (("block", Choice(list(BLOCKS))), ("kernel", Choice([3, 5]))):
+            space[f"g{g}_{part}"] = Conditional(spec, present) if present else spec
+        space[f"g{g}_expansion"] = Conditional(Choice([2, 4]), {**present, f"g{g}_block": ["inverted"]})
     return space
 
 
-def active_names(values):
-    """The names in ``values`` that shape the network: micro choices of absent groups, and
-    expansions of non-inverted blocks, are dropped.
+def active_names(values, max_groups=MAX_GROUPS):
+    """The names in ``values`` that shape the network (read from ``architecture_space``'s conditions):
+    micro choices of absent groups, and expansions of non-inverted blocks, are dropped.
 
     >>> sorted(active_names({"groups": 1, "g1_block": "plain", "g1_expansion": 4, "g2_block": "residual"}))
     ['g1_block', 'groups']
     """
-    keep = set()
-    for name in values:
-        if name.startswith("g") and name[1:2].isdigit():
-            g = int(name[1])
-            if g > values.get("groups", MAX_GROUPS):
-                continue
-            if name.endswith("_expansion") and values.get(f"g{g}_block") != "inverted":
-                continue
-        keep.add(name)
-    return keep
+    space = architecture_space(max_groups)
+    return {name for name in values if name in space and is_active(space[name], values)}
 
 
 def parameter_count(builder, width, choices):
-    """Parameters of the candidate ``builder(width=width, **choices)`` (built, not trained)."""
+    """Parameters of the candidate ``builder(width=width, **choices)`` (built, not trained).
+
+    >>> builder = functools.partial(searched_network, (8, 8, 1), 10)
+    >>> parameter_count(builder, 4, {"groups": 1}) < parameter_count(builder, 8, {"groups": 1})
+    True
+    """
     bundle = builder(width=width, **choices)
     count = bundle.model.count_params()
     del bundle
@@ -170,6 +176,11 @@ def solve_width(builder, choices, budget, *, tolerance=0.2, max_width=128):
     returned. Returns ``(None, count)`` when
     even the best width misses the budget by more than ``tolerance`` (a
     fraction): such a candidate is outside the band and must not be trained.
+
+    >>> builder = functools.partial(searched_network, (8, 8, 1), 10)
+    >>> width, count = solve_width(builder, {"groups": 1}, 1000, max_width=8)
+    >>> width, abs(count / 1000 - 1) <= 0.2
+    (6.75, True)
     """
     lo, hi = 4, 4 * max_width  # quarters of a channel
     counts = {}
@@ -199,6 +210,12 @@ class ArchitectureHyperModel(BundleHyperModel):
     ``searched_network`` bundles whose width is solved so that they have
     ``budget`` parameters within ``tolerance``.
 
+    >>> hypermodel = ArchitectureHyperModel(input_shape=(8, 8, 1), num_classes=10)
+    >>> hypermodel.budget  # the parameters of reference_network((8, 8, 1), 10)
+    20146
+    >>> hypermodel.declared_space()["g3_block"].when  # group 3's choices exist only with three groups
+    (('groups', (3,)),)
+
     ```python
     from keras_recipes import datasets
     from keras_recipes.representation import ArchitectureHyperModel
@@ -206,7 +223,7 @@ class ArchitectureHyperModel(BundleHyperModel):
     splits = datasets.load_digits(image_size=16)
     hypermodel = ArchitectureHyperModel(input_shape=(16, 16, 1), num_classes=10)
     result = guided_search(hypermodel, splits.train, validation_data=splits.validation,
-                           epochs=3, trials=(8, 4), top_k=3, directory="/tmp/nas")
+                           epochs=3, trials=(8, 4), top_k=3, narrowing="hull", directory="/tmp/nas")
     print(result.table())
     ```
 
@@ -247,23 +264,8 @@ class ArchitectureHyperModel(BundleHyperModel):
         if unknown:
             raise ValueError(f"space keys {unknown} are neither architecture choices nor trainer arguments")
 
-    def values(self, hp):
-        """This trial's active choices: macro first, then the micro choices they allow."""
-        out = {}
-        for name in MACRO + ("norm", "activation"):
-            out[name] = self.space[name].register(hp, name)
-        for g in range(1, out["groups"] + 1):
-            out[f"g{g}_block"] = self.space[f"g{g}_block"].register(hp, f"g{g}_block")
-            out[f"g{g}_kernel"] = self.space[f"g{g}_kernel"].register(hp, f"g{g}_kernel")
-            if out[f"g{g}_block"] == "inverted":
-                out[f"g{g}_expansion"] = self.space[f"g{g}_expansion"].register(hp, f"g{g}_expansion")
-        return out
-
     def build(self, hp):
-        choices = self.values(hp)
-        for name in list(hp.values):  # inactive choices leave this build's values
-            if name in self.space and name not in choices:
-                del hp.values[name]
+        choices = self.values(hp)  # the active choices only (the others are conditional and off)
         arch, _ = self.split(choices)
         width, count = solve_width(self.builder, arch, self.budget, tolerance=self.tolerance)
         keras.backend.clear_session()
@@ -277,7 +279,11 @@ class ArchitectureHyperModel(BundleHyperModel):
 
 
 def reference_network(input_shape, num_classes):
-    """The hand-designed zoo reference: ``zoo.resnet`` with width 8 and three groups of one block."""
+    """The hand-designed zoo reference: ``zoo.resnet`` with width 8 and three groups of one block.
+
+    >>> reference_network((8, 8, 1), 10).bottleneck_shape
+    (32,)
+    """
     return resnet(input_shape=input_shape, num_classes=num_classes, width=8, depth=(1, 1, 1))
 
 
@@ -292,6 +298,10 @@ class ArchitectureSearchResult:
         best_accuracy / reference_accuracy: test accuracy, each trained the same way.
         budget, tolerance: the size band every candidate was held to.
         search: the ``tuning.GuidedSearchResult`` (all trials, every round's space).
+
+    >>> result = ArchitectureSearchResult({"groups": 2}, 6.5, 5100, 0.93, 5200, 0.91, 5200, 0.2, search=None)
+    >>> round(result.gain, 3)
+    0.02
     """
 
     best_choices: dict
@@ -331,7 +341,11 @@ def architecture_search(splits, *, trials=(6, 4), epochs=3, top_k=2, learning_ra
 
     Diagram A13 on ``tuning.guided_search``: round 0 samples the space at
     random, later rounds search the space narrowed around the top ``top_k``
-    trials (the conditional micro choices included). Selection uses the
+    trials (the conditional micro choices included, each from the top
+    trials that used it). The narrowing is the hull (``narrowing="hull"``):
+    every architecture choice is categorical, so the beam would fix each
+    neighbourhood to one trial's whole architecture and re-train it, while
+    the hull keeps the choices any top trial made. Selection uses the
     validation split; the test split is used once, for the best candidate
     and for the reference, each trained ``epochs`` epochs with the same
     trainer and seed.
@@ -350,6 +364,13 @@ def architecture_search(splits, *, trials=(6, 4), epochs=3, top_k=2, learning_ra
         seed: oracle and weight seed (0). verbose: 0 or 1.
     Returns:
         an ``ArchitectureSearchResult``.
+
+    The smallest call still trains several candidates (tens of seconds):
+
+    >>> from keras_recipes.datasets import load_digits
+    >>> result = architecture_search(load_digits(image_size=8), trials=(2, 1), epochs=1, top_k=1,
+    ...                              max_groups=2, directory="/tmp/nas_example")  # doctest: +SKIP
+    >>> print(result.table())  # doctest: +SKIP
     """
     from keras_recipes.tuning import guided_search
 
@@ -360,7 +381,8 @@ def architecture_search(splits, *, trials=(6, 4), epochs=3, top_k=2, learning_ra
                                         tolerance=tolerance, max_groups=max_groups, seed=seed,
                                         train=functools.partial(compile_and_fit, learning_rate=learning_rate))
     result = guided_search(hypermodel, splits.train, validation_data=splits.validation, epochs=epochs,
-                           trials=trials, top_k=top_k, directory=directory, project_name="macro_micro",
+                           trials=trials, top_k=top_k, narrowing="hull", directory=directory,
+                           project_name="macro_micro",
                            overwrite=overwrite, seed=seed, verbose=verbose)
     choices = {k: v for k, v in result.best_hyperparameters.items() if k in hypermodel.space}
     best_width, best_params = solve_width(hypermodel.builder, choices, hypermodel.budget, tolerance=tolerance)

@@ -61,6 +61,14 @@ class SimCLR(keras.Model):
     projections. The encoder is shared, not copied: training this model
     trains it.
 
+    >>> import numpy as np
+    >>> from keras_recipes.zoo import vgg
+    >>> encoder = vgg(input_shape=(8, 8, 1), width=4, depth=(1,)).encoder
+    >>> simclr = SimCLR(encoder, projection_dim=8)
+    >>> pair = (np.zeros((3, 8, 8, 1), "float32"), np.ones((3, 8, 8, 1), "float32"))
+    >>> tuple(simclr(pair).shape)  # first views, then second views
+    (6, 8)
+
     Args:
         encoder: a ``keras.Model`` images -> bottleneck (``bundle.encoder``).
         projection_dim: width of the projection (32).
@@ -110,6 +118,13 @@ def view_pairs(images, *, batch_size=128, seed=0, views=None):
     Full batches only (``drop_remainder``): NT-Xent's negatives are the rest
     of the batch. ``views`` defaults to ``strong_view(seed=seed)`` run as a
     ``keras.layers.Pipeline`` (tf.data-safe on every backend).
+
+    >>> import numpy as np
+    >>> same = lambda images, training: images  # any tf.data-safe callable; the default draws strong views
+    >>> pairs = view_pairs(np.ones((5, 8, 8, 1)), batch_size=4, views=same)
+    >>> (first, second), _ = next(iter(pairs))
+    >>> tuple(first.shape), tuple(second.shape)
+    ((4, 8, 8, 1), (4, 8, 8, 1))
     """
     import numpy as np
     import tensorflow as tf
@@ -132,6 +147,12 @@ def pretrain_contrastive(bundle, unlabelled, *, epochs=3, batch_size=128, learni
     Diagram A7 with a contrastive pretext (keras.io's SimCLR example). The
     encoder is changed in place; the projection head is thrown away;
     ``bundle``'s head is not touched.
+
+    >>> import numpy as np
+    >>> from keras_recipes.zoo import vgg
+    >>> x = np.random.default_rng(0).random((8, 8, 8, 1)).astype("float32")
+    >>> bundle = pretrain_contrastive(vgg(input_shape=(8, 8, 1), width=4, depth=(1,)), x, epochs=1,
+    ...                               batch_size=8)  # doctest: +SKIP
 
     Args:
         bundle: a ``ModelBundle`` whose encoder takes the images' shape.

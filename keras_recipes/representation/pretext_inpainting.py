@@ -60,6 +60,10 @@ def mask_regions(images, *, size=None, seed=0):
         images: ``(N, H, W, C)`` array.
         size: side of the hole; default half the image side (14 on 28x28).
         seed: seed of the hole positions (0).
+
+    >>> masked, target = mask_regions(np.zeros((3, 8, 8, 1), "float32"), size=2, seed=0)
+    >>> masked.shape, target.shape, target[..., 1].sum(axis=(1, 2)).tolist()
+    ((3, 8, 8, 1), (3, 8, 8, 2), [4.0, 4.0, 4.0])
     """
     x = np.asarray(images, dtype="float32")
     side = min(x.shape[1:3])
@@ -78,7 +82,13 @@ def mask_regions(images, *, size=None, seed=0):
 
 
 def inpainting_model(encoder, hidden=128):
-    """The context encoder: ``encoder`` -> Dense -> Dense(H*W*C, sigmoid) -> reshaped image."""
+    """The context encoder: ``encoder`` -> Dense -> Dense(H*W*C, sigmoid) -> reshaped image.
+
+    >>> from keras_recipes.zoo import vgg
+    >>> encoder = vgg(input_shape=(8, 8, 1), width=4, depth=(1,)).encoder
+    >>> inpainting_model(encoder, hidden=16).output.shape
+    (None, 8, 8, 1)
+    """
     shape = tuple(encoder.input.shape[1:])
     inputs = keras.Input(shape, name="masked")
     x = keras.layers.Dense(hidden, activation="relu", name="decoder_hidden")(encoder(inputs))
@@ -94,6 +104,10 @@ def pretrain_inpainting(bundle, unlabelled, *, epochs=3, batch_size=64, learning
     Diagram A7 / seed 001's context encoders. The encoder is changed in
     place; the decoder is thrown away; ``bundle``'s head is not touched.
     A new hole is drawn for every image once (``seed``).
+
+    >>> from keras_recipes.zoo import vgg
+    >>> x = np.random.default_rng(0).random((8, 8, 8, 1)).astype("float32")
+    >>> bundle = pretrain_inpainting(vgg(input_shape=(8, 8, 1), width=4, depth=(1,)), x, epochs=1)  # doctest: +SKIP
 
     Args:
         bundle: a ``ModelBundle`` whose encoder takes the images' shape.

@@ -60,6 +60,10 @@ def patch_pairs(images, *, patch=None, pairs_per_image=2, min_ink=0.05, seed=0):
         seed: seed of the neighbour choice and the jitter (0).
     Returns:
         three arrays: two ``(M, H, W, C)`` float32 canvases and ``(M,)`` int64 labels.
+
+    >>> first, second, position = patch_pairs(np.ones((3, 12, 12, 1)), pairs_per_image=2, seed=0)
+    >>> first.shape, float(first[0].sum()), len(set(position[:2].tolist()))  # a 3x3 patch, two neighbours
+    ((6, 12, 12, 1), 9.0, 2)
     """
     x = np.asarray(images, dtype="float32")
     cell = min(x.shape[1:3]) // 3
@@ -94,7 +98,14 @@ def patch_pairs(images, *, patch=None, pairs_per_image=2, min_ink=0.05, seed=0):
 
 
 def patch_model(encoder, hidden=64):
-    """The pretext network: both patches through the same ``encoder``, concatenated -> 8 logits."""
+    """The pretext network: both patches through the same ``encoder``, concatenated -> 8 logits.
+
+    >>> from keras_recipes.zoo import vgg
+    >>> encoder = vgg(input_shape=(8, 8, 1), width=4, depth=(1,)).encoder
+    >>> model = patch_model(encoder)
+    >>> [tuple(i.shape) for i in model.inputs], model.output.shape
+    ([(None, 8, 8, 1), (None, 8, 8, 1)], (None, 8))
+    """
     shape = encoder.input.shape[1:]
     first = keras.Input(shape, name="patch1")
     second = keras.Input(shape, name="patch2")
@@ -110,6 +121,12 @@ def pretrain_patch_position(bundle, unlabelled, *, epochs=3, batch_size=64, lear
     Diagram A7 / seed 001's context prediction. The encoder is shared by
     both patches (a siamese pair) and changed in place; the head of
     ``bundle`` is not touched.
+
+    >>> import numpy as np
+    >>> from keras_recipes.zoo import vgg
+    >>> x = np.random.default_rng(0).random((8, 12, 12, 1)).astype("float32")
+    >>> bundle = pretrain_patch_position(vgg(input_shape=(12, 12, 1), width=4, depth=(1,)), x,
+    ...                                  epochs=1)  # doctest: +SKIP
 
     Args:
         bundle: a ``ModelBundle`` whose encoder takes the images' shape.

@@ -11,11 +11,11 @@ plain cross-entropy. Backend-neutral: only the input pipeline uses
 TensorFlow ops.
 
 >>> import numpy as np
->>> from keras_recipes.zoo import vgg
->>> x = np.random.default_rng(0).random((8, 8, 8, 1)).astype("float32")
->>> bundle = pretrain_rotation(vgg(input_shape=(8, 8, 1), width=4, depth=(1,)), x, epochs=1)
->>> bundle.bottleneck_shape
-(4,)
+>>> digit = np.zeros((1, 8, 8, 1), "float32")
+>>> digit[0, 0, :, 0] = 1.0  # a stroke along the top
+>>> upside_down = rotate_quarter_turns(digit, 2)  # the pretext label of this example: 2 quarter turns
+>>> float(upside_down[0, -1].sum()), float(upside_down[0, 0].sum())  # the stroke is now at the bottom
+(8.0, 0.0)
 """
 
 import keras
@@ -42,6 +42,10 @@ def rotation_dataset(images, *, batch_size=64, seed=0):
     """A shuffled tf.data pipeline of ``(rotated image, quarter turns)``: every image four times.
 
     Square images only (a 90-degree turn must keep the shape).
+
+    >>> images, turns = next(iter(rotation_dataset(np.zeros((2, 8, 8, 1)), batch_size=8)))
+    >>> tuple(images.shape), sorted(turns.numpy().tolist())
+    ((8, 8, 8, 1), [0, 0, 1, 1, 2, 2, 3, 3])
     """
     import tensorflow as tf
 
@@ -55,7 +59,13 @@ def rotation_dataset(images, *, batch_size=64, seed=0):
 
 
 def rotation_model(encoder, hidden=64):
-    """The pretext network: ``encoder`` -> MLP -> 4 rotation logits."""
+    """The pretext network: ``encoder`` -> MLP -> 4 rotation logits.
+
+    >>> from keras_recipes.zoo import vgg
+    >>> encoder = vgg(input_shape=(8, 8, 1), width=4, depth=(1,)).encoder
+    >>> rotation_model(encoder).output.shape
+    (None, 4)
+    """
     inputs = keras.Input(encoder.input.shape[1:], name="rotated")
     logits = pretext_head(encoder(inputs), ROTATIONS, hidden, "rotation")
     return keras.Model(inputs, logits, name="rotation_pretext")
@@ -68,6 +78,10 @@ def pretrain_rotation(bundle, unlabelled, *, epochs=3, batch_size=64, learning_r
     Training the encoder is this function's purpose: ``bundle``'s encoder
     (shared with ``bundle.model``) is changed in place; its head is not
     touched. Build a fresh bundle for a random-init baseline.
+
+    >>> from keras_recipes.zoo import vgg
+    >>> x = np.random.default_rng(0).random((8, 8, 8, 1)).astype("float32")
+    >>> bundle = pretrain_rotation(vgg(input_shape=(8, 8, 1), width=4, depth=(1,)), x, epochs=1)  # doctest: +SKIP
 
     Args:
         bundle: a ``ModelBundle`` (e.g. ``zoo.vgg(input_shape=(28, 28, 1))``).

@@ -48,6 +48,10 @@ def pretrain(task, bundle, unlabelled, **kwargs):
     """Run the pretext ``task`` (a name of ``PRETEXT_TASKS``) on ``bundle``; return ``bundle``.
 
     ``kwargs`` go to the task's ``pretrain_*`` function (epochs, batch_size, ...).
+
+    >>> from keras_recipes.zoo import vgg
+    >>> x = np.random.default_rng(0).random((8, 8, 8, 1)).astype("float32")
+    >>> bundle = pretrain("rotation", vgg(input_shape=(8, 8, 1), width=4, depth=(1,)), x, epochs=1)  # doctest: +SKIP
     """
     if task not in PRETEXT_TASKS:
         raise ValueError(f"task must be one of {sorted(PRETEXT_TASKS)}; received: task={task!r}")
@@ -64,6 +68,11 @@ class PretextComparison:
         fine_tune_accuracy: test accuracy after fine-tuning the whole model.
         labelled: number of labelled training images; unlabelled: number
             of images the pretext tasks trained on (labels hidden).
+
+    >>> result = PretextComparison(("random init", "rotation", "contrastive"), (0.80, 0.78, 0.85),
+    ...                            (0.90, 0.91, 0.92), labelled=250, unlabelled=4750)
+    >>> round(result.gain(), 3), result.best_task  # a negative gain is reported as it is
+    (0.05, 'contrastive')
     """
 
     names: tuple
@@ -110,7 +119,14 @@ class PretextComparison:
 
 
 def fine_tune_accuracy(bundle, train, test, *, epochs, learning_rate, batch_size=16):
-    """Train ``bundle.model`` end to end on ``train`` (x, y) arrays; accuracy on ``test``."""
+    """Train ``bundle.model`` end to end on ``train`` (x, y) arrays; accuracy on ``test``.
+
+    >>> from keras_recipes.zoo import vgg
+    >>> x, y = np.random.default_rng(0).random((8, 8, 8, 1)).astype("float32"), np.arange(8) % 2
+    >>> bundle = vgg(input_shape=(8, 8, 1), num_classes=2, width=4, depth=(1,))
+    >>> 0.0 <= fine_tune_accuracy(bundle, (x, y), (x, y), epochs=1, learning_rate=1e-3) <= 1.0  # doctest: +SKIP
+    True
+    """
     model = bundle.model
     model.compile(optimizer=fresh_optimizer("optimizer", "adam", learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -119,7 +135,13 @@ def fine_tune_accuracy(bundle, train, test, *, epochs, learning_rate, batch_size
 
 
 def probe_accuracy(bundle, train, test):
-    """Held-out accuracy of a linear probe on the frozen bottleneck (the encoder's output)."""
+    """Held-out accuracy of a linear probe on the frozen bottleneck (the encoder's output).
+
+    >>> from keras_recipes.zoo import vgg
+    >>> x, y = np.random.default_rng(0).random((20, 8, 8, 1)).astype("float32"), np.arange(20) % 2
+    >>> 0.0 <= probe_accuracy(vgg(input_shape=(8, 8, 1), num_classes=2, width=4, depth=(1,)), (x, y), (x, y)) <= 1.0
+    True
+    """
     from keras_recipes.probes import linear_probes
 
     return linear_probes(bundle, train, test, stages=[bundle.encoder.layers[-1].name]).accuracy[0]
@@ -131,6 +153,9 @@ def default_builder(input_shape, num_classes):
     Two groups of width 8 and 16, and a *flattened* bottleneck: on 28x28
     digits a global average pool of 16 channels throws away where the
     strokes are, and a linear probe on it learns little from any encoder.
+
+    >>> default_builder((28, 28, 1), 10)().bottleneck_shape  # 7 x 7 x 16, flattened
+    (784,)
     """
     from keras_recipes.zoo import vgg
 
@@ -162,6 +187,13 @@ def compare_pretext(splits, *, builder=None, tasks=tuple(PRETEXT_TASKS), pretrai
         verbose: pretext ``fit`` verbosity (0).
     Returns:
         a ``PretextComparison``.
+
+    The smallest call still pre-trains and fine-tunes (seconds):
+
+    >>> from keras_recipes.datasets import load_digits
+    >>> result = compare_pretext(load_digits(labelled_fraction=0.2, seed=0), tasks=("rotation",),
+    ...                          pretrain_epochs=1, fine_tune_epochs=1)  # doctest: +SKIP
+    >>> print(result.table())  # doctest: +SKIP
     """
     if not hasattr(splits, "arrays") or "unlabelled" not in getattr(splits, "arrays", {}):
         raise TypeError(f"splits must be a Splits (load_mnist / load_digits); received: {type(splits).__name__}")

@@ -17,16 +17,7 @@ linear probe per stage learns to read the factor back:
 
 A factor probed well above chance at a stage is encoded there; a factor at
 chance has been thrown away (invariance). The result is a table per stage,
-one column per factor.
-
->>> import numpy as np
->>> from keras_recipes.zoo import vgg
->>> rng = np.random.default_rng(0)
->>> images, labels = rng.random((60, 8, 8, 1)).astype("float32"), np.arange(60) % 3
->>> result = probe_factors(vgg(input_shape=(8, 8, 1), width=4, depth=(1,)), images, labels,
-...                        factors=("label", "rotation"))
->>> result.factors, len(result.stages)
-(('label', 'rotation'), 3)
+one column per factor (``probe_factors``).
 """
 
 from dataclasses import dataclass
@@ -59,6 +50,10 @@ def factor_dataset(factor, images, labels, *, seed=0):
     image by a random number of quarter turns (the target); ``"augmentation"``
     applies one of ``AUGMENTATIONS`` at random to each image (the target is
     its index; pixel values clipped to [0, 1]).
+
+    >>> x, turns = factor_dataset("rotation", np.zeros((6, 8, 8, 1)), np.zeros(6), seed=0)
+    >>> x.shape, bool(turns.min() >= 0 and turns.max() <= 3)
+    ((6, 8, 8, 1), True)
     """
     from keras import ops
 
@@ -92,6 +87,10 @@ class ProbingResult:
         factors: the probed factors.
         accuracy: ``{factor: held-out accuracy per stage}``.
         chance: ``{factor: accuracy of always guessing the commonest value}``.
+
+    >>> result = ProbingResult(("block1", "bottleneck"), ("label",), {"label": (0.5, 0.9)}, {"label": 0.1})
+    >>> [round(a, 2) for a in result.above_chance("label")]
+    [0.4, 0.8]
     """
 
     stages: tuple
@@ -150,6 +149,12 @@ def probe_factors(bundle, images, labels, *, factors=FACTORS, stages=None, test_
         seed: seed of the rotations, augmentations and the split (0).
     Returns:
         a ``ProbingResult``.
+
+    >>> from keras_recipes.zoo import vgg
+    >>> images, labels = np.random.default_rng(0).random((40, 8, 8, 1)).astype("float32"), np.arange(40) % 2
+    >>> result = probe_factors(vgg(input_shape=(8, 8, 1), width=4, depth=(1,)), images, labels, factors="label")
+    >>> result.factors, len(result.stages), result.stages[-1]
+    (('label',), 3, 'bottleneck')
     """
     import keras
     from sklearn.model_selection import train_test_split

@@ -1,6 +1,7 @@
 """Guided hyperparameter search (lecture diagram A8) on top of KerasTuner.
 
-* ``space``: ``Int`` / ``Float`` / ``Choice`` / ``Fixed`` specs, validated at the door.
+* ``space``: ``Int`` / ``Float`` / ``Choice`` / ``Fixed`` specs (``Conditional``: active only
+  when earlier choices take given values), validated at the door.
 * ``hypermodel``: ``BundleHyperModel``, any bundle builder + a space -> KerasTuner trials.
 * ``narrowing``: ``beam_spaces`` (one half-to-twice neighbourhood per kept trial,
   guided search's default) and ``narrow_space`` (one hull around the top-k).
@@ -23,7 +24,7 @@ from keras_recipes.tuning.recipe import (
 from keras_recipes.tuning.result import GuidedSearchResult
 from keras_recipes.tuning.search import guided_search, logged_metric_names
 from keras_recipes.tuning.space import (
-    Choice, Fixed, Float, Int, check_space, format_space, from_hyperparameters, to_hyperparameters,
+    Choice, Conditional, Fixed, Float, Int, check_space, format_space, from_hyperparameters, to_hyperparameters,
 )
 
 __all__ = [
@@ -31,5 +32,5 @@ __all__ = [
     "compile_and_fit", "format_space", "from_hyperparameters", "guided_search",
     "beam_spaces", "logged_metric_names", "narrow_space", "to_hyperparameters",
     "CurveReading", "RecipeReport", "adjust_space", "best_curves", "coarse_search", "coarse_space",
-    "read_curves", "refine_search", "seven_step_recipe",
+    "read_curves", "refine_search", "seven_step_recipe", "Conditional",
 ]

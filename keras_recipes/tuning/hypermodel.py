@@ -141,7 +141,7 @@ class BundleHyperModel(keras_tuner.HyperModel):
     Args:
         builder: callable ``builder(**kwargs) -> ModelBundle`` (or a
             ``keras.Model``); bind fixed arguments with ``functools.partial``.
-        space: a ``{name: Int | Float | Choice | Fixed}`` dict, or a
+        space: a ``{name: Int | Float | Choice | Fixed | Conditional}`` dict, or a
             callable ``space(hp) -> {name: value}`` that uses KerasTuner's own
             ``hp.Int`` / ``hp.Float`` / ``hp.Choice`` calls.
         train: trainer ``train(bundle, *fit_args, **kwargs) -> History``;
@@ -202,9 +202,13 @@ class BundleHyperModel(keras_tuner.HyperModel):
                           f"{sorted(self.train_keys)}")
 
     def values(self, hp):
-        """Register the space on ``hp`` and return ``{name: value}`` for this trial."""
+        """Register the space on ``hp`` and return ``{name: value}`` for this trial.
+
+        A ``Conditional`` choice inactive in this trial is left out (KerasTuner gives it no value).
+        """
         if isinstance(self.space, dict):
-            return {name: spec.register(hp, name) for name, spec in self.space.items()}
+            values = {name: spec.register(hp, name) for name, spec in self.space.items()}
+            return {name: value for name, value in values.items() if hp.is_active(name)}
         return dict(self.space(hp))
 
     def split(self, values):

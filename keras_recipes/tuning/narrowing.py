@@ -8,7 +8,7 @@ of the top-k trials' values so it can be checked by hand.
 import math
 
 from keras_recipes.checks import require_positive_number
-from keras_recipes.tuning.space import Choice, Fixed, Float, Int, check_space
+from keras_recipes.tuning.space import Choice, Conditional, Fixed, Float, Int, check_space, is_active
 
 
 def _widen(spec, values, margin):
@@ -21,6 +21,8 @@ def _widen(spec, values, margin):
 
 
 def _narrow_one(spec, values, margin):
+    if isinstance(spec, Conditional):
+        return Conditional(_narrow_one(spec.spec, values, margin), spec.when)
     if isinstance(spec, Fixed) or not values:
         return spec
     if isinstance(spec, Choice):
@@ -54,6 +56,9 @@ def narrow_space(space, top_values, *, margin=0.25):
     * A parameter on which the top-k all agree becomes ``Fixed``.
     * ``Fixed`` parameters, and parameters absent from every top-k trial,
       are kept as they are.
+    * A ``Conditional`` parameter is narrowed from the top-k trials where it
+      was active only (a value recorded where its condition fails is
+      ignored), and keeps its condition.
 
     ```python
     from keras_recipes.tuning import Choice, Float, narrow_space
@@ -71,6 +76,11 @@ def narrow_space(space, top_values, *, margin=0.25):
             Default 0.25.
     Returns:
         a new space dict with the same keys.
+
+    >>> from keras_recipes.tuning import Choice, Conditional
+    >>> space = {"groups": Choice([1, 2]), "g2_kernel": Conditional(Choice([3, 5]), {"groups": [2]})}
+    >>> narrow_space(space, [{"groups": 2, "g2_kernel": 5}, {"groups": 1, "g2_kernel": 3}])["g2_kernel"]
+    Conditional(spec=Fixed(value=5), when=(('groups', (2,)),))
     """
     space = check_space(space)
     if not top_values or not all(isinstance(v, dict) for v in top_values):
@@ -80,12 +90,14 @@ def narrow_space(space, top_values, *, margin=0.25):
         )
     require_positive_number("margin", margin, allow_zero=True)
     return {
-        name: _narrow_one(spec, [v[name] for v in top_values if name in v], margin)
+        name: _narrow_one(spec, [v[name] for v in top_values if name in v and is_active(spec, v)], margin)
         for name, spec in space.items()
     }
 
 
 def _around_one(spec, value, spread):
+    if isinstance(spec, Conditional):
+        return Conditional(_around_one(spec.spec, value, spread), spec.when)
     if isinstance(spec, Fixed) or value is None:
         return spec
     if isinstance(spec, Choice):
@@ -116,7 +128,9 @@ def beam_spaces(space, top_values, *, spread=2.0):
       are rounded outwards to the step grid.
     * ``Choice``: fixed to the trial's value (each neighbourhood follows its
       own trial; the beam keeps the alternatives as separate neighbourhoods).
-    * ``Fixed`` parameters and parameters the trial lacks are kept.
+    * ``Fixed`` parameters and parameters the trial lacks are kept, and so
+      is a ``Conditional`` one that was inactive in the trial; an active one
+      is narrowed around its value and keeps its condition.
 
     >>> from keras_recipes.tuning import Choice, Float, Int
     >>> space = {"lr": Float(1e-4, 1e-1, log=True), "width": Int(4, 64), "opt": Choice(["adam", "sgd"])}
@@ -143,7 +157,8 @@ def beam_spaces(space, top_values, *, spread=2.0):
         )
     if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not spread > 1:
         raise ValueError(f"spread must be a number > 1; received: spread={spread!r}")
-    return [{name: _around_one(spec, values.get(name), spread) for name, spec in space.items()}
+    return [{name: _around_one(spec, values.get(name) if is_active(spec, values) else None, spread)
+             for name, spec in space.items()}
             for values in top_values]
 
 
@@ -164,19 +179,19 @@ def envelope(parent, spaces):
     >>> envelope(parent, beam)
     {'lr': Float(min_value=0.0005, max_value=0.02, log=True), 'opt': Choice(values=('adam', 'sgd'))}
     """
-    out = {}
-    for name, spec in parent.items():
-        parts = [s[name] for s in spaces]
-        if all(p == parts[0] for p in parts):
-            out[name] = parts[0]
-        elif isinstance(spec, Choice):
-            seen = {v for p in parts for v in ((p.value,) if isinstance(p, Fixed) else p.values)}
-            out[name] = Choice(tuple(v for v in spec.values if v in seen))
-        else:
-            lo = min(_ends(p)[0] for p in parts)
-            hi = max(_ends(p)[1] for p in parts)
-            if isinstance(spec, Float):
-                out[name] = Float(float(lo), float(hi), log=spec.log)
-            else:
-                out[name] = Int(int(lo), int(hi), log=spec.log, step=spec.step)
-    return out
+    return {name: _envelope_one(spec, [s[name] for s in spaces]) for name, spec in parent.items()}
+
+
+def _envelope_one(spec, parts):
+    if all(p == parts[0] for p in parts):
+        return parts[0]
+    if isinstance(spec, Conditional):
+        return Conditional(_envelope_one(spec.spec, [p.spec for p in parts]), spec.when)
+    if isinstance(spec, Choice):
+        seen = {v for p in parts for v in ((p.value,) if isinstance(p, Fixed) else p.values)}
+        return Choice(tuple(v for v in spec.values if v in seen))
+    lo = min(_ends(p)[0] for p in parts)
+    hi = max(_ends(p)[1] for p in parts)
+    if isinstance(spec, Float):
+        return Float(float(lo), float(hi), log=spec.log)
+    return Int(int(lo), int(hi), log=spec.log, step=spec.step)
