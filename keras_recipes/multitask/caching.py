@@ -29,7 +29,7 @@ def _collect(dataset, name):
     return np.concatenate(xs), {t: np.concatenate(v) for t, v in ys.items()}
 
 
-def cached_task_dataset(cache, encoder, images, labels, *, batch_size=32, shuffle=True, seed=0):
+def _cached_task_dataset(cache, encoder, images, labels, *, batch_size=32, shuffle=True, seed=0):
     """``(features, {task: y})`` batches: ``encoder``'s features cached once, labels joined by index.
 
     With one bottleneck per task (``encoder`` outputs a dict), each task's
@@ -99,11 +99,11 @@ def train_heads_on_cache(bundle, train, validation=None, *, epochs, cache_dir=No
                          "received an uncompiled head")
     cache = FeatureCache(cache_dir)
     images, labels = _collect(train, "train")
-    data = cached_task_dataset(cache, bundle.encoder, images, labels, batch_size=batch_size, seed=seed)
+    data = _cached_task_dataset(cache, bundle.encoder, images, labels, batch_size=batch_size, seed=seed)
     validation_data = None
     if validation is not None:
         images, labels = _collect(validation, "validation")
-        validation_data = cached_task_dataset(cache, bundle.encoder, images, labels,
+        validation_data = _cached_task_dataset(cache, bundle.encoder, images, labels,
                                               batch_size=batch_size, shuffle=False)
     return bundle.head.fit(data, epochs=epochs, validation_data=validation_data, callbacks=callbacks,
                            verbose=verbose)

@@ -19,7 +19,7 @@ from keras_recipes.checks import fresh_optimizer, require_positive_int, require_
 from keras_recipes.tasks import Classifier, Regressor
 
 
-def check_tasks(tasks):
+def _check_tasks(tasks):
     """``tasks`` must be a non-empty dict ``{identifier: Classifier | Regressor}``; returns it."""
     if not isinstance(tasks, dict) or not tasks:
         raise ValueError("tasks must be a non-empty dict {task name: Classifier or Regressor}, e.g. "
@@ -34,7 +34,7 @@ def check_tasks(tasks):
     return dict(tasks)
 
 
-def check_head_options(head_units, relationship):
+def _check_head_options(head_units, relationship):
     """Validate ``head_units`` (>= 0) and ``relationship`` (>= 0, needs ``head_units``)."""
     if head_units != 0:
         require_positive_int("head_units", head_units)
@@ -124,7 +124,7 @@ def compile_multitask(model, tasks, *, optimizer="adam", learning_rate=1e-3, los
             skips XLA's compile time, which dominates short runs of tiny models).
     """
     model = getattr(model, "model", model)
-    tasks = check_tasks(tasks)
+    tasks = _check_tasks(tasks)
     weights = dict(loss_weights or {})
     unknown = sorted(set(weights) - set(tasks))
     if unknown:

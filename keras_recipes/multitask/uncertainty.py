@@ -17,7 +17,7 @@ layer and ``UncertaintyWeightedModel`` (a ``keras.Model`` overriding
 import keras
 from keras import ops
 
-from keras_recipes.multitask.task_heads import check_tasks, task_loss, task_metric
+from keras_recipes.multitask.task_heads import _check_tasks, task_loss, task_metric
 from keras_recipes.tasks import Regressor
 
 KINDS = ("classification", "regression")
@@ -147,7 +147,7 @@ def uncertainty_weighted(model, tasks, *, optimizer="adam", learning_rate=1e-3, 
     from keras_recipes.checks import fresh_optimizer
 
     network = getattr(model, "model", model)
-    tasks = check_tasks(tasks)
+    tasks = _check_tasks(tasks)
     trainer = UncertaintyWeightedModel(
         network, {t: task_loss(task) for t, task in tasks.items()},
         kinds={t: "regression" if isinstance(task, Regressor) else "classification"
