@@ -27,6 +27,10 @@ from keras_recipes.tasks import Classifier, Regressor
 class MultiTaskSplits:
     """Train / validation / test pipelines of ``(image, {task: label})`` and the arrays behind them.
 
+    >>> data = load_multitask_digits(labelled_fraction=0.1)
+    >>> data.input_shape, sorted(data.arrays["train"][1])
+    ((8, 8, 1), ['digit', 'high', 'ink', 'parity'])
+
     Attributes:
         train, validation, test: batched ``tf.data.Dataset``; ``train``
             reshuffles every epoch in an order set by the loader's seed.
@@ -121,13 +125,10 @@ def load_multitask_digits(image_size=8, channels=1, *, labelled_fraction=1.0, va
                           test_fraction=0.15, batch_size=32, seed=0):
     """Real digits with four tasks: digit, parity, digit >= 5 and the amount of ink.
 
-    ```python
-    from keras_recipes.datasets import load_multitask_digits
-    data = load_multitask_digits(labelled_fraction=0.1, seed=0)
-    images, labels = next(iter(data.train))
-    sorted(labels)        # ['digit', 'high', 'ink', 'parity']
-    data.tasks["ink"]     # Regressor(units=1, ...)
-    ```
+    >>> data = load_multitask_digits(labelled_fraction=0.1, seed=0)
+    >>> images, labels = next(iter(data.train))
+    >>> tuple(images.shape), sorted(labels), type(data.tasks["ink"]).__name__
+    ((32, 8, 8, 1), ['digit', 'high', 'ink', 'parity'], 'Regressor')
 
     Args:
         image_size, channels: as in ``load_digits`` (defaults 8, 1).
@@ -189,11 +190,9 @@ def load_multilabel_shapes(n=1200, image_size=16, channels=1, *, max_shapes=3, l
                            validation_fraction=0.15, test_fraction=0.15, batch_size=32, seed=0):
     """Multi-label shapes: which shapes are in the image (sigmoid) and how many (softmax).
 
-    ```python
-    from keras_recipes.datasets import load_multilabel_shapes
-    data = load_multilabel_shapes(n=600, seed=0)
-    data.tasks   # {'shapes': Classifier(4, 'sigmoid'), 'count': Classifier(3)}
-    ```
+    >>> data = load_multilabel_shapes(n=60, seed=0)
+    >>> data.tasks["shapes"].activation, data.arrays["train"][1]["shapes"].shape[1]
+    ('sigmoid', 4)
 
     Args:
         n, image_size, channels, max_shapes: as in ``make_multilabel_shapes``

@@ -172,6 +172,13 @@ HAND_PICKED = {
 class FusionSearchResult:
     """MFAS's best fusion against the hand-picked fusions, on validation and test.
 
+    >>> result = FusionSearchResult([(2, 1, "relu")], {
+    ...     "mfas": {"validation": 0.90, "test": 0.88},
+    ...     "early": {"validation": 0.85, "test": 0.86},
+    ...     "late_sum": {"validation": 0.89, "test": 0.90}}, search=None)
+    >>> result.best_hand_picked, round(result.gain, 3)
+    ('late_sum', -0.02)
+
     Attributes:
         best_fusions: the searched network's ``fusions`` list.
         scores: ``{name: {"validation": acc, "test": acc}}`` for ``"mfas"``
@@ -229,12 +236,17 @@ def fusion_search(splits, *, trials=(6, 4), top_k=2, epochs=30, max_fusions=2, w
     the same trainer; selection uses the validation split, the test split
     is read once per finalist.
 
-    ```python
-    from keras_recipes.datasets.multimodal import load_multimodal_digits
-    from keras_recipes.multitask.fusion_search import fusion_search
-    result = fusion_search(load_multimodal_digits(labelled_fraction=0.1), directory="/tmp/mfas")
-    print(result.table()); result.plot()
-    ```
+    A whole search trains every trial, so the search line is skipped in the
+    docstring tests (``tests/test_multitask_fusion.py`` runs a tiny one):
+
+    >>> import tempfile
+    >>> from keras_recipes.datasets.multimodal import load_multimodal_digits
+    >>> splits = load_multimodal_digits(labelled_fraction=0.1)
+    >>> result = fusion_search(splits, trials=(2, 1), top_k=1, epochs=1, width=8,
+    ...                        hand_picked=("early",), directory=tempfile.mkdtemp(),
+    ...                        run_eagerly=True)  # doctest: +SKIP
+    >>> sorted(result.scores)  # doctest: +SKIP
+    ['early', 'mfas']
 
     Args:
         splits: a ``MultimodalSplits`` (``load_multimodal_digits``) or any

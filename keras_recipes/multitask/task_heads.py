@@ -57,6 +57,10 @@ def build_task_heads(bottlenecks, tasks, *, head_units=0, relationship=0.0):
             before each task's output (default 0: none).
         relationship: strength of the deep-relationship-network penalty
             (``GramIdentity``) on those task-specific layers (default 0).
+
+    >>> head = build_task_heads((4,), {"digit": Classifier(10), "ink": Regressor(1)}, head_units=3)
+    >>> {t: tuple(out.shape) for t, out in head.output.items()}
+    {'digit': (None, 10), 'ink': (None, 1)}
     """
     from keras_recipes.multitask.relationship import GramIdentity
 
@@ -95,7 +99,11 @@ def task_loss(task):
 
 
 def task_metric(task):
-    """The metric name reported per task: accuracy, binary accuracy or mean absolute error."""
+    """The metric name reported per task: accuracy, binary accuracy or mean absolute error.
+
+    >>> task_metric(Classifier(4, activation="sigmoid")), task_metric(Regressor(1))
+    ('binary_accuracy', 'mae')
+    """
     if isinstance(task, Regressor):
         return "mae"
     return "binary_accuracy" if task.activation == "sigmoid" else "accuracy"

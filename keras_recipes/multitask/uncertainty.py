@@ -137,6 +137,13 @@ def uncertainty_weighted(model, tasks, *, optimizer="adam", learning_rate=1e-3, 
     Losses and metrics follow the tasks (see ``task_loss``): cross-entropy
     tasks count as classification, ``Regressor`` tasks as regression.
 
+    >>> from keras_recipes.multitask import hard_sharing
+    >>> from keras_recipes.tasks import Classifier, Regressor
+    >>> tasks = {"digit": Classifier(10), "ink": Regressor(1)}
+    >>> trainer = uncertainty_weighted(hard_sharing((8, 8, 1), tasks, width=4, depth=(1,)), tasks)
+    >>> trainer.task_names, tuple(trainer.weighting.log_variance.shape)
+    (['digit', 'ink'], (2,))
+
     Args:
         model: a ``keras.Model`` with dict outputs, or a ``MultiTaskBundle``.
         tasks: ``{task: Classifier | Regressor}``.
