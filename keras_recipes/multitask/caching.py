@@ -70,10 +70,14 @@ def train_heads_on_cache(bundle, train, validation=None, *, epochs, cache_dir=No
     >>> bundle = hard_sharing(data.input_shape, data.tasks, width=4, depth=(1,))
     >>> bundle.encoder.trainable = False
     >>> head = compile_multitask(bundle.head, data.tasks, jit_compile=False)
-    >>> head.run_eagerly = True  # one short epoch: no graph to trace
-    >>> history = train_heads_on_cache(bundle, data.train, epochs=1, cache_dir=tempfile.mkdtemp())
-    >>> sorted(k for k in history.history if k.endswith("accuracy"))
+    >>> history = train_heads_on_cache(bundle, data.train, epochs=1,
+    ...                                cache_dir=tempfile.mkdtemp())  # doctest: +SKIP
+    >>> sorted(k for k in history.history if k.endswith("accuracy"))  # doctest: +SKIP
     ['digit_accuracy', 'high_accuracy', 'parity_accuracy']
+
+    (The two lines that train are skipped in the docstring tests: on JAX
+    the extraction and the head's step compile, ~40 s on the loaded CI
+    machine; ``tests/test_multitask.py`` trains heads on a cache.)
 
     Args:
         bundle: a ``MultiTaskBundle`` with a frozen encoder and a compiled head.
