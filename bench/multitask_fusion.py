@@ -10,12 +10,20 @@ with 10% of the training labels (126 examples), the same MLP encoders
   log-probabilities, learned weights q_i, beta-weighted);
 * intermediate concat fusion with ``modality_dropout=0.25`` (half the
   training examples miss one modality), against the same model without it,
-  both evaluated with each modality missing (zeros) in turn.
+  both evaluated with each modality missing (zeros) in turn;
+* MFAS (``multitask.fusion_search``): the guided search over which encoder
+  layers are fused and with which activation (a random round of 6 trials,
+  then a round of 4 narrowed around the best 2), every candidate trained the
+  same fixed epochs, selected on validation; reported against the best
+  hand-picked fusion that ``fusion_search`` trains with the same trainer
+  (early, intermediate concat / gated, late sum), also selected on validation.
 
 Headline figures (test accuracy, mean over seeds):
 ``fusion_best_gain`` = best fusion - best single modality;
 ``modality_dropout_gain`` = accuracy with one modality missing (mean over
-the two) with minus without modality dropout.
+the two) with minus without modality dropout;
+``mfas_vs_best_hand`` = test accuracy of MFAS's pick minus that of the
+hand-picked fusion with the best validation accuracy.
 
     PYTHONPATH=. python bench/multitask_fusion.py            # defaults: 3 seeds
     PYTHONPATH=. python bench/multitask_fusion.py --smoke    # seconds: the CI test runs this
@@ -27,6 +35,7 @@ merges them). The last line printed is one JSON object of the headline figures.
 import argparse
 import json
 import os
+import tempfile
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -36,6 +45,7 @@ import numpy as np  # noqa: E402
 
 from keras_recipes.datasets.multimodal import load_multimodal_digits, without_modality  # noqa: E402
 from keras_recipes.multitask import early_fusion, intermediate_fusion, late_fusion  # noqa: E402
+from keras_recipes.multitask.fusion_search import fusion_search  # noqa: E402
 
 FUSIONS = {
     "early": lambda mods, **kw: early_fusion(mods, 10, **kw),
@@ -91,7 +101,26 @@ def measure(seed: int, smoke: bool) -> dict:
                                - max(out[f"acc_{m}_only"] for m in mods))
     out["modality_dropout_gain"] = (out["acc_one_missing_with_modality_dropout"]
                                     - out["acc_one_missing_without_modality_dropout"])
+    out.update(_mfas(splits, seed, cfg))
     return out
+
+
+def _mfas(splits, seed, cfg):
+    """MFAS's pick against the best hand-picked fusion (chosen on validation), test accuracy."""
+    smoke = cfg["eager"]
+    with tempfile.TemporaryDirectory(prefix="mfas_bench_") as directory:
+        result = fusion_search(
+            splits, trials=(2, 1) if smoke else (6, 4), top_k=1 if smoke else 2,
+            epochs=cfg["epochs"], width=cfg["width"], depth=2, learning_rate=cfg["learning_rate"],
+            hand_picked=("early", "late_sum") if smoke else
+            ("early", "intermediate_concat", "intermediate_gated", "late_sum"),
+            directory=directory, seed=seed, run_eagerly=smoke)
+    best = result.best_hand_picked
+    print(f"seed {seed}: MFAS picked {result.best_fusions}; best hand-picked on validation: {best}",
+          flush=True)
+    return {"acc_mfas": result.scores["mfas"]["test"],
+            "acc_mfas_best_hand": result.scores[best]["test"],
+            "mfas_vs_best_hand": result.gain}
 
 
 def main():
@@ -119,6 +148,8 @@ def main():
         "fusion_best_gain_spread": summary["fusion_best_gain"][1],
         "modality_dropout_gain": summary["modality_dropout_gain"][0],
         "modality_dropout_gain_spread": summary["modality_dropout_gain"][1],
+        "mfas_vs_best_hand": summary["mfas_vs_best_hand"][0],
+        "mfas_vs_best_hand_spread": summary["mfas_vs_best_hand"][1],
         "accuracy": {k: round(v[0], 4) for k, v in summary.items() if k.startswith("acc_")},
     }))
 

@@ -12,6 +12,7 @@ import keras
 
 ENCODER_NAME = "encoder"
 HEAD_NAME = "head"
+MODALITY_PREFIX = "encoder_"  # a fusion model's per-modality encoders: encoder_<modality>
 
 
 def walk_layers(model, *, containers=False):
@@ -221,8 +222,71 @@ def task_head_views(head):
     }
 
 
+@dataclass(frozen=True)
+class FusionBundle(ModelBundle):
+    """A ``ModelBundle`` whose input is a dict of modalities, plus ``encoders`` by modality.
+
+    Seed 001, "Multi-modal Review": what the fusion builders of
+    ``keras_recipes.multitask`` (early, intermediate, late, MFAS) return.
+
+    * ``model``:    ``{modality: x}`` -> output (train / predict end to end)
+    * ``encoder``:  ``{modality: x}`` -> the fused bottleneck (late fusion:
+      the list of per-modality bottlenecks, in ``modalities`` order)
+    * ``head``:     fused bottleneck -> output
+    * ``encoders``: ``{modality: keras.Model}``, that modality's own encoder
+      (input -> its bottleneck), nested inside ``encoder`` (same weights)
+
+    ``ModelBundle.from_model`` on a saved fusion model gives a
+    ``FusionBundle`` by itself: it finds the nested ``encoder_<modality>``
+    models.
+
+    >>> from keras_recipes.multitask import intermediate_fusion
+    >>> bundle = intermediate_fusion({"image": (4, 8, 1), "profile": (12,)}, 10, width=4)
+    >>> again = ModelBundle.from_model(bundle.model)
+    >>> type(again).__name__, again.modalities
+    ('FusionBundle', ('image', 'profile'))
+    """
+
+    # A default and keyword construction, so that fields ModelBundle may gain (with
+    # defaults) never shift this one.
+    encoders: dict = field(default_factory=dict)
+
+    @property
+    def modalities(self):
+        """The modality names, in the order the fusion uses them."""
+        return tuple(self.encoders)
+
+    @classmethod
+    def from_model(cls, model):
+        """``ModelBundle.from_model``, raising ``ValueError`` unless ``model`` is a fusion model."""
+        bundle = ModelBundle.from_model(model)
+        if not isinstance(bundle, FusionBundle):
+            raise ValueError(f"model {model.name!r} has no nested {MODALITY_PREFIX}<modality> "
+                             "encoders; it was not built by a fusion builder")
+        return bundle
+
+    @classmethod
+    def wire(cls, inputs, encoders, bottleneck, head, name):
+        """Close the fused encoder on ``inputs`` and attach ``head``: the three usual doors."""
+        encoder = keras.Model(inputs, bottleneck, name=ENCODER_NAME)
+        outer = {m: keras.Input(shape=x.shape[1:], name=m) for m, x in inputs.items()}
+        model = keras.Model(outer, head(encoder(outer)), name=name)
+        return cls(model=model, encoder=encoder, head=head, encoders=dict(encoders))
+
+
+def _modality_encoders(encoder):
+    """``{modality: model}``: the nested ``encoder_<modality>`` models of a fusion ``encoder``."""
+    return {layer.name[len(MODALITY_PREFIX):]: layer for layer in encoder.layers
+            if isinstance(layer, keras.Model) and layer.name.startswith(MODALITY_PREFIX)}
+
+
 def _bundle(model, encoder, head):
-    """A ``MultiTaskBundle`` when the head outputs a dict by task, else a ``ModelBundle``."""
+    """A ``MultiTaskBundle`` when the head outputs a dict by task, a ``FusionBundle`` when the
+    encoder takes a dict of modalities through nested ``encoder_<modality>`` models, else a
+    ``ModelBundle``."""
     if isinstance(head.output, dict):
         return MultiTaskBundle(model, encoder, head, task_head_views(head))
+    encoders = _modality_encoders(encoder) if isinstance(encoder.input, dict) else {}
+    if encoders:
+        return FusionBundle(model=model, encoder=encoder, head=head, encoders=encoders)
     return ModelBundle(model, encoder, head)

@@ -13,3 +13,6 @@ def test_smoke_run_prints_every_fusion_and_modality():
     best = max(acc[k] for k in acc if k.startswith(("acc_early", "acc_late", "acc_intermediate"))
                and "dropout" not in k)
     assert abs(result["fusion_best_gain"] - (best - max(acc["acc_image_only"], acc["acc_profile_only"]))) < 2e-3
+    # MFAS (multitask.fusion_search) against the best hand-picked fusion it trained beside it
+    assert 0 <= acc["acc_mfas"] <= 1 and 0 <= acc["acc_mfas_best_hand"] <= 1
+    assert abs(result["mfas_vs_best_hand"] - (acc["acc_mfas"] - acc["acc_mfas_best_hand"])) < 2e-3

@@ -170,3 +170,22 @@ def test_every_builder_round_trips_through_keras_file_in_fresh_process(tmp_path)
         else:
             np.testing.assert_allclose(got["model"], model_out, atol=1e-5)
             np.testing.assert_allclose(got["head"], model_out, atol=1e-5)
+
+
+def test_from_model_recovers_a_fusion_bundle_by_itself():
+    # issue 18: the dispatch finds the nested encoder_<modality> models, no FusionBundle.from_model needed
+    from keras_recipes.bundle import FusionBundle
+    from keras_recipes.multitask import early_fusion, intermediate_fusion, late_fusion
+
+    modalities = {"image": (4, 8, 1), "profile": (12,)}
+    x = {"image": np.linspace(0, 1, 64, dtype="float32").reshape(2, 4, 8, 1),
+         "profile": np.linspace(-1, 1, 24, dtype="float32").reshape(2, 12)}
+    for build in (early_fusion, intermediate_fusion, late_fusion):
+        bundle = build(modalities, 10, width=4)
+        again = ModelBundle.from_model(bundle.model)
+        assert type(again) is FusionBundle, build.__name__
+        assert again.modalities == ("image", "profile")
+        assert all(again.encoders[m] is bundle.encoders[m] for m in modalities)  # the same layers
+        np.testing.assert_allclose(to_np(again.head(again.encoder(x))), to_np(bundle.model(x)), atol=1e-6)
+    with pytest.raises(ValueError, match="encoder_<modality>"):  # a one-input model is no fusion model
+        FusionBundle.from_model(small("vgg").model)

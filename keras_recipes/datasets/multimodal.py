@@ -28,6 +28,10 @@ MODALITIES = {"image": (4, 8, 1), "profile": (12,)}
 class MultimodalSplits:
     """Train / validation / test pipelines of ``({modality: x}, label)`` batches.
 
+    >>> splits = load_multimodal_digits(labelled_fraction=0.1)
+    >>> splits.num_classes, sorted(splits.arrays["test"][0])
+    (10, ['image', 'profile'])
+
     Attributes:
         train, validation, test: batched ``tf.data.Dataset``; ``train``
             reshuffles each epoch in an order set by the loader's seed.

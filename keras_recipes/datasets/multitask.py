@@ -16,16 +16,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from keras_recipes.checks import require_positive_int, require_rate
+from keras_recipes.checks import require_positive_int
 from keras_recipes.datasets.digits import digits_arrays
 from keras_recipes.datasets.shapes import SHAPES, _mask
-from keras_recipes.datasets.splits import seeded_order, stratified_partition
+from keras_recipes.datasets.splits import make_splits, seeded_order
 from keras_recipes.tasks import Classifier, Regressor
 
 
 @dataclass(frozen=True)
 class MultiTaskSplits:
     """Train / validation / test pipelines of ``(image, {task: label})`` and the arrays behind them.
+
+    >>> data = load_multitask_digits(labelled_fraction=0.1)
+    >>> data.input_shape, sorted(data.arrays["train"][1])
+    ((8, 8, 1), ['digit', 'high', 'ink', 'parity'])
 
     Attributes:
         train, validation, test: batched ``tf.data.Dataset``; ``train``
@@ -59,30 +63,36 @@ def _pipeline(x, labels, batch_size, shuffle_seed=None):
 
 def multitask_splits(x, labels, tasks, stratify, *, labelled_fraction=1.0, validation_fraction=0.15,
                      test_fraction=0.15, batch_size=32, seed=0):
-    """Split ``(x, {task: y})`` stratified by ``stratify``; keep ``labelled_fraction`` of the training labels.
+    """Split ``(x, {task: y})`` like ``make_splits``, stratified by ``stratify``; every task keeps the same labels.
 
-    Every task is labelled on the same examples (the rest of the training
-    split goes to ``arrays["unlabelled"]``), so single-task and multi-task
-    models see the same images.
+    The partition is ``datasets.make_splits``'s (stratified by ``stratify``,
+    ``labelled_fraction`` of the training split labelled, at least one
+    labelled example per stratum); every task is labelled on the same
+    examples (the rest of the training split goes to
+    ``arrays["unlabelled"]``), so single-task and multi-task models see the
+    same images.
+
+    >>> x = np.zeros((40, 2), "float32")
+    >>> groups = np.arange(40) % 2
+    >>> data = multitask_splits(x, {"odd": groups}, {"odd": Classifier(2)}, groups,
+    ...                         labelled_fraction=0.5)
+    >>> [len(data.arrays[part][0]) for part in ("train", "unlabelled", "validation", "test")]
+    [14, 14, 6, 6]
+
+    Args:
+        x: inputs, one row per example.
+        labels: ``{task: labels}``, each with one row per example.
+        tasks: ``{task: Classifier | Regressor}``.
+        stratify: integer class per example (the strata of every split).
+        labelled_fraction, validation_fraction, test_fraction, batch_size,
+            seed: as in ``make_splits`` (defaults 1.0, 0.15, 0.15, 32, 0).
     """
-    require_rate("validation_fraction", validation_fraction)
-    require_rate("test_fraction", test_fraction)
-    if validation_fraction + test_fraction >= 1:
-        raise ValueError("validation_fraction + test_fraction must be < 1; received: "
-                         f"validation_fraction={validation_fraction!r}, test_fraction={test_fraction!r}")
-    require_rate("labelled_fraction", labelled_fraction, closed=True)
-    if labelled_fraction == 0:
-        raise ValueError("labelled_fraction must be in (0, 1]; received: labelled_fraction=0")
-    require_positive_int("batch_size", batch_size)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be an int >= 0; received: seed={seed!r}")
-    train_fraction = 1 - validation_fraction - test_fraction
-    parts = stratified_partition(stratify, (train_fraction, validation_fraction, test_fraction), seed)
-    train, validation, test = parts
-    labelled, unlabelled = (train[i] for i in stratified_partition(
-        stratify[train], (labelled_fraction, 1 - labelled_fraction), seed))
-    index = {"train": labelled, "validation": validation, "test": test, "unlabelled": unlabelled}
-    arrays = {n: (x[i], {t: y[i] for t, y in labels.items()}) for n, i in index.items()}
+    stratify = np.asarray(stratify)
+    strata = tuple(str(c) for c in range(int(stratify.max()) + 1)) if len(stratify) else ()
+    index = make_splits(np.arange(len(x)), stratify, strata, labelled_fraction=labelled_fraction,
+                        validation_fraction=validation_fraction, test_fraction=test_fraction,
+                        batch_size=batch_size, seed=seed)
+    arrays = {n: (x[i], {t: y[i] for t, y in labels.items()}) for n, (i, _) in index.arrays.items()}
     return MultiTaskSplits(
         train=_pipeline(*arrays["train"], batch_size, shuffle_seed=seed),
         validation=_pipeline(*arrays["validation"], batch_size),
@@ -115,13 +125,10 @@ def load_multitask_digits(image_size=8, channels=1, *, labelled_fraction=1.0, va
                           test_fraction=0.15, batch_size=32, seed=0):
     """Real digits with four tasks: digit, parity, digit >= 5 and the amount of ink.
 
-    ```python
-    from keras_recipes.datasets import load_multitask_digits
-    data = load_multitask_digits(labelled_fraction=0.1, seed=0)
-    images, labels = next(iter(data.train))
-    sorted(labels)        # ['digit', 'high', 'ink', 'parity']
-    data.tasks["ink"]     # Regressor(units=1, ...)
-    ```
+    >>> data = load_multitask_digits(labelled_fraction=0.1, seed=0)
+    >>> images, labels = next(iter(data.train))
+    >>> tuple(images.shape), sorted(labels), type(data.tasks["ink"]).__name__
+    ((32, 8, 8, 1), ['digit', 'high', 'ink', 'parity'], 'Regressor')
 
     Args:
         image_size, channels: as in ``load_digits`` (defaults 8, 1).
@@ -183,11 +190,9 @@ def load_multilabel_shapes(n=1200, image_size=16, channels=1, *, max_shapes=3, l
                            validation_fraction=0.15, test_fraction=0.15, batch_size=32, seed=0):
     """Multi-label shapes: which shapes are in the image (sigmoid) and how many (softmax).
 
-    ```python
-    from keras_recipes.datasets import load_multilabel_shapes
-    data = load_multilabel_shapes(n=600, seed=0)
-    data.tasks   # {'shapes': Classifier(4, 'sigmoid'), 'count': Classifier(3)}
-    ```
+    >>> data = load_multilabel_shapes(n=60, seed=0)
+    >>> data.tasks["shapes"].activation, data.arrays["train"][1]["shapes"].shape[1]
+    ('sigmoid', 4)
 
     Args:
         n, image_size, channels, max_shapes: as in ``make_multilabel_shapes``

@@ -103,3 +103,29 @@ def check_uncertainty_loss(value, log_variances, losses, kinds):
     expected = float(np.sum(c * np.exp(-s) * np.asarray(losses) + 0.5 * s))
     check_number(value, expected=expected, tolerance=1e-4, name="weighted_loss",
                  hint="c_i is 1/2 for regression and 1 for classification; exp(-s_i) is 1 / sigma_i^2")
+
+
+def fast_batchnorm(model, momentum=0.9):
+    """Set every BatchNorm layer's momentum (nested trunks included) and return ``model``.
+
+    The lab trains on 126 images: 4 steps per epoch. Keras's default
+    momentum 0.99 averages the moving statistics over ~100 steps (25
+    epochs), so at inference they lag the weights; soft sharing, whose
+    penalty keeps shrinking its activations, then scores near chance in
+    inference mode while it fits every label in training mode.
+    ``bench/multitask.py`` uses 0.9 for every model too.
+
+    >>> import keras
+    >>> from keras_recipes.multitask import hard_sharing
+    >>> from keras_recipes.tasks import Classifier
+    >>> bundle = hard_sharing((8, 8, 1), {"digit": Classifier(10)}, width=4, depth=(1,))
+    >>> {layer.momentum for layer in fast_batchnorm(bundle.model)._flatten_layers()
+    ...  if isinstance(layer, keras.layers.BatchNormalization)}
+    {0.9}
+    """
+    import keras
+
+    for layer in model._flatten_layers():
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.momentum = momentum
+    return model

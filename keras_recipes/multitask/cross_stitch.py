@@ -19,7 +19,7 @@ from keras import ops
 
 from keras_recipes.bundle import ModelBundle
 from keras_recipes.checks import require_positive_int, require_rate
-from keras_recipes.multitask.task_heads import build_task_heads, check_head_options, check_tasks
+from keras_recipes.multitask.task_heads import build_task_heads, _check_head_options, _check_tasks
 from keras_recipes.zoo.parts import check_depth, check_input_shape, conv_bn_act
 from keras_recipes.zoo.plain import vgg_group
 
@@ -113,8 +113,8 @@ def cross_stitch(input_shape, tasks, *, width=8, depth=(1, 1), pooling="avg", st
             (default None: after every group; ``()`` gives independent trunks).
         self_weight: initial diagonal of every unit's mixing matrix (default 0.9).
     """
-    tasks = check_tasks(tasks)
-    check_head_options(head_units, relationship)
+    tasks = _check_tasks(tasks)
+    _check_head_options(head_units, relationship)
     if len(tasks) < 2:
         raise ValueError(f"cross-stitch needs at least two tasks; received tasks={sorted(tasks)}")
     depth = check_depth(depth)

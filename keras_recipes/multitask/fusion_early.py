@@ -4,8 +4,8 @@ import keras
 
 from keras_recipes.checks import require_positive_int
 from keras_recipes.multitask.fusion_bundle import (
-    MODALITY_PREFIX, FusionBundle, check_mlp, check_modalities, check_modality_dropout,
-    dense_stack, modality_inputs,
+    MODALITY_PREFIX, FusionBundle, _check_mlp, _check_modalities, _check_modality_dropout,
+    _dense_stack, _modality_encoders,
 )
 from keras_recipes.tasks import build_head
 from keras_recipes.zoo.parts import resolve_task
@@ -42,22 +42,23 @@ def early_fusion(modalities, num_classes=None, *, task=None, width=32, depth=2, 
     Returns:
         a ``FusionBundle``.
     """
-    modalities = check_modalities(modalities)
-    width, depth = check_mlp(width, depth)
+    modalities = _check_modalities(modalities)
+    width, depth = _check_mlp(width, depth)
     if projection is not None:
         require_positive_int("projection", projection)
-    modality_dropout = check_modality_dropout(modality_dropout, len(modalities))
+    modality_dropout = _check_modality_dropout(modality_dropout, len(modalities))
     task = resolve_task(task, num_classes)
-    inputs, tensors = modality_inputs(modalities, modality_dropout, seed)
-    encoders, parts = {}, []
-    for m, shape in modalities.items():
+
+    def encoder(m, shape):  # flatten (and project) each modality before the join
         x_in = keras.Input(shape=shape, name=m)
         x = keras.layers.Flatten(name=f"{m}_flatten")(x_in)
         if projection is not None:
             x = keras.layers.Dense(projection, name=f"{m}_projection")(x)
-        encoders[m] = keras.Model(x_in, x, name=MODALITY_PREFIX + m)
-        parts.append(encoders[m](tensors[m]))
+        return keras.Model(x_in, x, name=MODALITY_PREFIX + m)
+
+    inputs, encoders, encoded = _modality_encoders(modalities, modality_dropout, seed, encoder)
+    parts = list(encoded.values())
     joined = keras.layers.Concatenate(name="early_concat")(parts) if len(parts) > 1 else parts[0]
-    bottleneck = dense_stack(joined, width, depth, "fused_dense")
+    bottleneck = _dense_stack(joined, width, depth, "fused_dense")
     head = build_head(tuple(bottleneck.shape[1:]), task)
     return FusionBundle.wire(inputs, encoders, bottleneck, head, name)

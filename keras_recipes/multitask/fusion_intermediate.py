@@ -4,8 +4,8 @@ import keras
 
 from keras_recipes.checks import require_choice, require_positive_int
 from keras_recipes.multitask.fusion_bundle import (
-    FusionBundle, check_mlp, check_modalities, check_modality_dropout, dense_stack,
-    mlp_encoder, modality_inputs,
+    FusionBundle, _check_mlp, _check_modalities, _check_modality_dropout, _dense_stack,
+    _mlp_encoder, _modality_encoders,
 )
 from keras_recipes.multitask.gated_fusion import GatedFusion
 from keras_recipes.tasks import build_head
@@ -45,24 +45,24 @@ def intermediate_fusion(modalities, num_classes=None, *, task=None, width=32, de
     Returns:
         a ``FusionBundle``.
     """
-    modalities = check_modalities(modalities)
-    width, depth = check_mlp(width, depth)
+    modalities = _check_modalities(modalities)
+    width, depth = _check_mlp(width, depth)
     require_choice("fusion", fusion, FUSIONS)
     if fused_depth != 0:
         require_positive_int("fused_depth", fused_depth)
     if fusion == "gated" and len(modalities) < 2:
         raise ValueError(f"fusion='gated' needs at least 2 modalities; received {list(modalities)}")
-    modality_dropout = check_modality_dropout(modality_dropout, len(modalities))
+    modality_dropout = _check_modality_dropout(modality_dropout, len(modalities))
     task = resolve_task(task, num_classes)
-    inputs, tensors = modality_inputs(modalities, modality_dropout, seed)
-    encoders = {m: mlp_encoder(m, shape, width, depth) for m, shape in modalities.items()}
-    parts = [encoders[m](tensors[m]) for m in modalities]
+    inputs, encoders, encoded = _modality_encoders(
+        modalities, modality_dropout, seed, lambda m, shape: _mlp_encoder(m, shape, width, depth))
+    parts = list(encoded.values())
     if len(parts) == 1:
         fused = parts[0]
     elif fusion == "gated":
         fused = GatedFusion(name="gated_fusion")(parts)
     else:
         fused = keras.layers.Concatenate(name="intermediate_concat")(parts)
-    bottleneck = dense_stack(fused, width, fused_depth, "fused_dense")
+    bottleneck = _dense_stack(fused, width, fused_depth, "fused_dense")
     head = build_head(tuple(bottleneck.shape[1:]), task)
     return FusionBundle.wire(inputs, encoders, bottleneck, head, name)

@@ -4,8 +4,8 @@ import keras
 
 from keras_recipes.checks import require_positive_int
 from keras_recipes.multitask.fusion_bundle import (
-    FusionBundle, check_mlp, check_modalities, check_modality_dropout, mlp_encoder,
-    modality_inputs,
+    FusionBundle, _check_mlp, _check_modalities, _check_modality_dropout, _mlp_encoder,
+    _modality_encoders,
 )
 from keras_recipes.multitask.multiplicative_merge import MultiplicativeMerge
 
@@ -42,17 +42,17 @@ def late_fusion(modalities, num_classes=10, *, width=32, depth=2, merge="sum", w
     Returns:
         a ``FusionBundle``.
     """
-    modalities = check_modalities(modalities)
+    modalities = _check_modalities(modalities)
     num_classes = require_positive_int("num_classes", num_classes)
-    width, depth = check_mlp(width, depth)
-    modality_dropout = check_modality_dropout(modality_dropout, len(modalities))
+    width, depth = _check_mlp(width, depth)
+    modality_dropout = _check_modality_dropout(modality_dropout, len(modalities))
     merger = MultiplicativeMerge(merge, weights=weights, beta=beta, name="multiplicative_merge")
     if weights is not None and len(weights) != len(modalities):
         raise ValueError(f"weights must give one q_i per modality ({list(modalities)}); "
                          f"received: weights={weights!r}")
-    inputs, tensors = modality_inputs(modalities, modality_dropout, seed)
-    encoders = {m: mlp_encoder(m, shape, width, depth) for m, shape in modalities.items()}
-    bottlenecks = [encoders[m](tensors[m]) for m in modalities]
+    inputs, encoders, encoded = _modality_encoders(
+        modalities, modality_dropout, seed, lambda m, shape: _mlp_encoder(m, shape, width, depth))
+    bottlenecks = list(encoded.values())
     head_inputs = [keras.Input(shape=(width,), name=f"{m}_bottleneck") for m in modalities]
     logits = [keras.layers.Dense(num_classes, name=f"{m}_logits")(h)
               for m, h in zip(modalities, head_inputs)]

@@ -24,8 +24,8 @@ import keras
 
 from keras_recipes.checks import require_positive_int
 from keras_recipes.multitask.fusion_bundle import (
-    FusionBundle, check_mlp, check_modalities, check_modality_dropout, mlp_encoder,
-    modality_inputs,
+    FusionBundle, _check_mlp, _check_modalities, _check_modality_dropout, _mlp_encoder,
+    _modality_encoders,
 )
 from keras_recipes.multitask.fusion_early import early_fusion
 from keras_recipes.multitask.fusion_intermediate import intermediate_fusion
@@ -84,17 +84,16 @@ def mfas_fusion(modalities, num_classes=None, *, fusions=((2, 2, "relu"),), task
     Returns:
         a ``FusionBundle``.
     """
-    modalities = check_modalities(modalities)
-    width, depth = check_mlp(width, depth)
+    modalities = _check_modalities(modalities)
+    width, depth = _check_mlp(width, depth)
     fusions = _check_fusions(fusions, modalities, depth)
     fused_width = width if fused_width is None else require_positive_int("fused_width", fused_width)
-    modality_dropout = check_modality_dropout(modality_dropout, len(modalities))
+    modality_dropout = _check_modality_dropout(modality_dropout, len(modalities))
     task = resolve_task(task, num_classes)
-    inputs, tensors = modality_inputs(modalities, modality_dropout, seed)
     deepest = {m: max(f[i] for f in fusions) for i, m in enumerate(modalities)}
-    encoders = {m: mlp_encoder(m, shape, width, deepest[m], all_layers=True)
-                for m, shape in modalities.items()}
-    taps = {m: encoders[m](tensors[m]) for m in modalities}
+    inputs, encoders, taps = _modality_encoders(
+        modalities, modality_dropout, seed,
+        lambda m, shape: _mlp_encoder(m, shape, width, deepest[m], all_layers=True))
     taps = {m: t if isinstance(t, (list, tuple)) else [t] for m, t in taps.items()}
     h = None
     for l, fusion in enumerate(fusions, start=1):
@@ -106,7 +105,7 @@ def mfas_fusion(modalities, num_classes=None, *, fusions=((2, 2, "relu"),), task
     return FusionBundle.wire(inputs, encoders, h, head, name)
 
 
-def fusions_from_values(values, modalities):
+def _fusions_from_values(values, modalities):
     """The ``fusions`` list of a trial's hyperparameter values (see ``MFASHyperModel``)."""
     return [tuple(values[f"{m}_layer{l}"] for m in modalities) + (values[f"activation{l}"],)
             for l in range(1, values["fusions"] + 1)]
@@ -137,8 +136,8 @@ class MFASHyperModel(BundleHyperModel):
 
     def __init__(self, modalities, num_classes, *, max_fusions=2, width=32, depth=2,
                  activations=ACTIVATIONS, learning_rate=3e-3, seed=0):
-        self.modalities = check_modalities(modalities)
-        self.width, self.depth = check_mlp(width, depth)
+        self.modalities = _check_modalities(modalities)
+        self.width, self.depth = _check_mlp(width, depth)
         max_fusions = require_positive_int("max_fusions", max_fusions)
         if isinstance(activations, str) or not activations or any(
                 a not in ACTIVATIONS for a in activations):
@@ -157,7 +156,7 @@ class MFASHyperModel(BundleHyperModel):
     def build_bundle(self, **values):
         """``mfas_fusion`` for one trial's values."""
         return mfas_fusion(self.modalities, self.num_classes, width=self.width, depth=self.depth,
-                           fusions=fusions_from_values(values, self.modalities))
+                           fusions=_fusions_from_values(values, self.modalities))
 
 
 HAND_PICKED = {
@@ -172,6 +171,13 @@ HAND_PICKED = {
 @dataclass
 class FusionSearchResult:
     """MFAS's best fusion against the hand-picked fusions, on validation and test.
+
+    >>> result = FusionSearchResult([(2, 1, "relu")], {
+    ...     "mfas": {"validation": 0.90, "test": 0.88},
+    ...     "early": {"validation": 0.85, "test": 0.86},
+    ...     "late_sum": {"validation": 0.89, "test": 0.90}}, search=None)
+    >>> result.best_hand_picked, round(result.gain, 3)
+    ('late_sum', -0.02)
 
     Attributes:
         best_fusions: the searched network's ``fusions`` list.
@@ -230,12 +236,17 @@ def fusion_search(splits, *, trials=(6, 4), top_k=2, epochs=30, max_fusions=2, w
     the same trainer; selection uses the validation split, the test split
     is read once per finalist.
 
-    ```python
-    from keras_recipes.datasets.multimodal import load_multimodal_digits
-    from keras_recipes.multitask.fusion_search import fusion_search
-    result = fusion_search(load_multimodal_digits(labelled_fraction=0.1), directory="/tmp/mfas")
-    print(result.table()); result.plot()
-    ```
+    A whole search trains every trial, so the search line is skipped in the
+    docstring tests (``tests/test_multitask_fusion.py`` runs a tiny one):
+
+    >>> import tempfile
+    >>> from keras_recipes.datasets.multimodal import load_multimodal_digits
+    >>> splits = load_multimodal_digits(labelled_fraction=0.1)
+    >>> result = fusion_search(splits, trials=(2, 1), top_k=1, epochs=1, width=8,
+    ...                        hand_picked=("early",), directory=tempfile.mkdtemp(),
+    ...                        run_eagerly=True)  # doctest: +SKIP
+    >>> sorted(result.scores)  # doctest: +SKIP
+    ['early', 'mfas']
 
     Args:
         splits: a ``MultimodalSplits`` (``load_multimodal_digits``) or any
@@ -280,5 +291,5 @@ def fusion_search(splits, *, trials=(6, 4), top_k=2, epochs=30, max_fusions=2, w
                         run_eagerly=run_eagerly, verbose=0)
         scores[name] = {"validation": _accuracy(bundle.model, splits.validation),
                         "test": _accuracy(bundle.model, splits.test)}
-    return FusionSearchResult(fusions_from_values(search.best_hyperparameters, splits.modalities),
+    return FusionSearchResult(_fusions_from_values(search.best_hyperparameters, splits.modalities),
                               scores, search)

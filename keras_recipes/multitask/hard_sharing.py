@@ -9,11 +9,11 @@ by backpropagation (``compile_multitask``).
 from keras_recipes import zoo
 from keras_recipes.bundle import ModelBundle
 from keras_recipes.checks import require_choice
-from keras_recipes.multitask.task_heads import build_task_heads, check_head_options, check_tasks
+from keras_recipes.multitask.task_heads import build_task_heads, _check_head_options, _check_tasks
 from keras_recipes.tasks import Classifier
 
 
-def trunk(architecture, input_shape, width, depth, pooling):
+def _trunk(architecture, input_shape, width, depth, pooling):
     """A zoo architecture's encoder (stem -> learner -> bottleneck), checked at the door."""
     require_choice("architecture", architecture, sorted(zoo.ARCHITECTURES))
     return zoo.build(architecture, input_shape=input_shape, task=Classifier(2), width=width,
@@ -47,9 +47,9 @@ def hard_sharing(input_shape, tasks, *, architecture="vgg", width=8, depth=(1, 1
             (``GramIdentity`` strength, default 0: off).
         name: the model's name.
     """
-    tasks = check_tasks(tasks)
-    check_head_options(head_units, relationship)
-    encoder = trunk(architecture, input_shape, width, depth, pooling)
+    tasks = _check_tasks(tasks)
+    _check_head_options(head_units, relationship)
+    encoder = _trunk(architecture, input_shape, width, depth, pooling)
     head = build_task_heads(tuple(encoder.output.shape[1:]), tasks, head_units=head_units,
                             relationship=relationship)
     return ModelBundle._wire(encoder, head, name)

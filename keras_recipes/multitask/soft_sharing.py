@@ -15,8 +15,8 @@ from keras import ops
 
 from keras_recipes.bundle import ModelBundle
 from keras_recipes.checks import require_positive_number
-from keras_recipes.multitask.hard_sharing import trunk
-from keras_recipes.multitask.task_heads import build_task_heads, check_head_options, check_tasks
+from keras_recipes.multitask.hard_sharing import _trunk
+from keras_recipes.multitask.task_heads import build_task_heads, _check_head_options, _check_tasks
 
 
 @keras.saving.register_keras_serializable(package="keras_recipes")
@@ -98,14 +98,14 @@ def soft_sharing(input_shape, tasks, *, architecture="vgg", width=8, depth=(1, 1
             relationship, name: as in ``hard_sharing``.
         penalty: weight of the similarity loss, >= 0 (default 1e-3).
     """
-    tasks = check_tasks(tasks)
-    check_head_options(head_units, relationship)
+    tasks = _check_tasks(tasks)
+    _check_head_options(head_units, relationship)
     require_positive_number("penalty", penalty, allow_zero=True)
     if len(tasks) < 2:
         raise ValueError(f"soft sharing needs at least two tasks; received tasks={sorted(tasks)}")
     trunks = []
     for task in tasks:
-        encoder = trunk(architecture, input_shape, width, depth, pooling)
+        encoder = _trunk(architecture, input_shape, width, depth, pooling)
         trunks.append(keras.Model(encoder.input, encoder.output, name=f"trunk_{task}"))
     image = keras.Input(tuple(input_shape), name="image")
     features = SoftSharing(trunks, penalty=penalty, names=list(tasks), name="soft_sharing")(image)

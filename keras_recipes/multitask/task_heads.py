@@ -19,7 +19,7 @@ from keras_recipes.checks import fresh_optimizer, require_positive_int, require_
 from keras_recipes.tasks import Classifier, Regressor
 
 
-def check_tasks(tasks):
+def _check_tasks(tasks):
     """``tasks`` must be a non-empty dict ``{identifier: Classifier | Regressor}``; returns it."""
     if not isinstance(tasks, dict) or not tasks:
         raise ValueError("tasks must be a non-empty dict {task name: Classifier or Regressor}, e.g. "
@@ -34,7 +34,7 @@ def check_tasks(tasks):
     return dict(tasks)
 
 
-def check_head_options(head_units, relationship):
+def _check_head_options(head_units, relationship):
     """Validate ``head_units`` (>= 0) and ``relationship`` (>= 0, needs ``head_units``)."""
     if head_units != 0:
         require_positive_int("head_units", head_units)
@@ -57,6 +57,10 @@ def build_task_heads(bottlenecks, tasks, *, head_units=0, relationship=0.0):
             before each task's output (default 0: none).
         relationship: strength of the deep-relationship-network penalty
             (``GramIdentity``) on those task-specific layers (default 0).
+
+    >>> head = build_task_heads((4,), {"digit": Classifier(10), "ink": Regressor(1)}, head_units=3)
+    >>> {t: tuple(out.shape) for t, out in head.output.items()}
+    {'digit': (None, 10), 'ink': (None, 1)}
     """
     from keras_recipes.multitask.relationship import GramIdentity
 
@@ -95,7 +99,11 @@ def task_loss(task):
 
 
 def task_metric(task):
-    """The metric name reported per task: accuracy, binary accuracy or mean absolute error."""
+    """The metric name reported per task: accuracy, binary accuracy or mean absolute error.
+
+    >>> task_metric(Classifier(4, activation="sigmoid")), task_metric(Regressor(1))
+    ('binary_accuracy', 'mae')
+    """
     if isinstance(task, Regressor):
         return "mae"
     return "binary_accuracy" if task.activation == "sigmoid" else "accuracy"
@@ -124,7 +132,7 @@ def compile_multitask(model, tasks, *, optimizer="adam", learning_rate=1e-3, los
             skips XLA's compile time, which dominates short runs of tiny models).
     """
     model = getattr(model, "model", model)
-    tasks = check_tasks(tasks)
+    tasks = _check_tasks(tasks)
     weights = dict(loss_weights or {})
     unknown = sorted(set(weights) - set(tasks))
     if unknown:

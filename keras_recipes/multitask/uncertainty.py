@@ -17,7 +17,7 @@ layer and ``UncertaintyWeightedModel`` (a ``keras.Model`` overriding
 import keras
 from keras import ops
 
-from keras_recipes.multitask.task_heads import check_tasks, task_loss, task_metric
+from keras_recipes.multitask.task_heads import _check_tasks, task_loss, task_metric
 from keras_recipes.tasks import Regressor
 
 KINDS = ("classification", "regression")
@@ -137,6 +137,13 @@ def uncertainty_weighted(model, tasks, *, optimizer="adam", learning_rate=1e-3, 
     Losses and metrics follow the tasks (see ``task_loss``): cross-entropy
     tasks count as classification, ``Regressor`` tasks as regression.
 
+    >>> from keras_recipes.multitask import hard_sharing
+    >>> from keras_recipes.tasks import Classifier, Regressor
+    >>> tasks = {"digit": Classifier(10), "ink": Regressor(1)}
+    >>> trainer = uncertainty_weighted(hard_sharing((8, 8, 1), tasks, width=4, depth=(1,)), tasks)
+    >>> trainer.task_names, tuple(trainer.weighting.log_variance.shape)
+    (['digit', 'ink'], (2,))
+
     Args:
         model: a ``keras.Model`` with dict outputs, or a ``MultiTaskBundle``.
         tasks: ``{task: Classifier | Regressor}``.
@@ -147,7 +154,7 @@ def uncertainty_weighted(model, tasks, *, optimizer="adam", learning_rate=1e-3, 
     from keras_recipes.checks import fresh_optimizer
 
     network = getattr(model, "model", model)
-    tasks = check_tasks(tasks)
+    tasks = _check_tasks(tasks)
     trainer = UncertaintyWeightedModel(
         network, {t: task_loss(task) for t, task in tasks.items()},
         kinds={t: "regression" if isinstance(task, Regressor) else "classification"
