@@ -13,8 +13,11 @@ Protocol, one JSON object per line: the request on stdin
 ``{"script": str, "argv": [str, ...], "timeout": float}``; the answer on the
 worker's original stdout ``{"returncode": int, "stdout": str, "stderr": str}``.
 The child runs the script as ``python -c script *argv`` would (``__name__`` is
-``"__main__"``, ``sys.argv[0]`` is ``"-c"``); an exception prints its traceback
-to the child's stderr and gives exit status 1.
+``"__main__"``, ``sys.argv[0]`` is ``"-c"``, ``sys.path[0]`` is ``""``, the
+working directory is the repository root); an exception prints its traceback
+to the child's stderr and gives exit status 1. The one difference from a new
+interpreter: numpy and keras are already imported, so a script cannot change
+the backend or Keras' environment variables before that import.
 """
 
 import json
@@ -39,6 +42,7 @@ def _child(script, argv, out_path, err_path):
         os.dup2(os.open(out_path, os.O_WRONLY), 1)
         os.dup2(os.open(err_path, os.O_WRONLY), 2)
         sys.argv = ["-c", *argv]
+        sys.path[0] = ""  # as under `python -c`: the current directory, not this file's folder
         linecache.cache["<fresh process>"] = (len(script), None, script.splitlines(True), "<fresh process>")
         try:
             exec(compile(script, "<fresh process>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
