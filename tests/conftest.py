@@ -56,9 +56,9 @@ class FreshPython:
 
         self._log = pathlib.Path(log_dir) / "fresh_worker.log"
         self._proc = None
+        self._pending = False  # a request whose answer was never read (e.g. the test timed out)
 
     def _start(self):
-        import json
         import subprocess
         import sys
 
@@ -68,7 +68,7 @@ class FreshPython:
         with open(self._log, "ab") as log:
             self._proc = subprocess.Popen([sys.executable, os.path.join(root, "tests", "fresh_worker.py")],
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                                          cwd=root, env=env, text=True, bufsize=1)
+                                          cwd=root, env=env, text=True, bufsize=1, start_new_session=True)
         hello = self._answer(timeout=300)
         assert hello.get("ready"), hello
 
@@ -79,9 +79,7 @@ class FreshPython:
         ready, _, _ = select.select([self._proc.stdout], [], [], timeout)
         line = self._proc.stdout.readline() if ready else ""
         if not line:
-            self._proc.kill()
-            self._proc.wait()
-            self._proc = None
+            self._stop()
             log = self._log.read_text(errors="replace")[-4000:] if self._log.exists() else ""
             pytest.fail(f"the fresh-process worker gave no answer within {timeout} s; its log:\n{log}",
                         pytrace=False)
@@ -91,31 +89,47 @@ class FreshPython:
         """Run ``script`` as ``python -c script *argv`` would; return its stdout, or fail with its traceback."""
         import json
 
+        if self._pending:
+            self._stop()
         if self._proc is None or self._proc.poll() is not None:
             self._start()
         self._proc.stdin.write(json.dumps({"script": script, "argv": [str(a) for a in argv],
                                            "timeout": timeout}) + "\n")
         self._proc.stdin.flush()
+        self._pending = True
         done = self._answer(timeout + 60)
+        self._pending = False
         if done["returncode"] != 0:
             pytest.fail(f"the fresh process exited with status {done['returncode']}; its stderr:\n"
                         f"{done['stderr'][-6000:]}\nits stdout:\n{done['stdout'][-2000:]}", pytrace=False)
         return done["stdout"]
 
-    def close(self):
+    def _stop(self):
+        """Kill the worker and any child it is running (its own process group)."""
+        import signal
+
         if self._proc is not None:
+            if self._proc.poll() is None:
+                try:
+                    os.killpg(self._proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            self._proc.wait()
+        self._proc, self._pending = None, False
+
+    def close(self):
+        if self._proc is not None and not self._pending:
             self._proc.stdin.close()
             try:
                 self._proc.wait(timeout=30)
             except Exception:  # noqa: BLE001
-                self._proc.kill()
-                self._proc.wait()
-            self._proc = None
+                pass
+        self._stop()
 
 
 @pytest.fixture(scope="session")
 def fresh_python(tmp_path_factory):
-    """``fresh_python(script, *argv, timeout=300) -> stdout``: a fresh process for ``.keras`` round trips.
+    """``fresh_python(script, *argv, timeout=300) -> stdout``: a fresh process (``.keras`` round trips, bench smokes).
 
     One worker per test session (started at the first call) forks a clean child
     for every script; a script that raises fails the calling test with the
