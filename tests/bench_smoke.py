@@ -1,21 +1,26 @@
 """Run a bench script's ``--smoke`` mode in a fresh process and read its closing JSON line.
 
-Shared by the ``tests/test_bench_*.py`` smoke tests, one per bench script.
+Shared by the ``tests/test_bench_*.py`` smoke tests, one per bench script. The
+fresh process is a child of conftest's ``fresh_python`` worker (numpy and
+keras imported once per session, nothing else), so each smoke run starts
+clean without paying an interpreter and TensorFlow import of its own.
 """
 
 import json
-import os
 import pathlib
-import subprocess
-import sys
 
 ROOT = pathlib.Path(__file__).parents[1]
 
+RUN_AS_MAIN = """
+import os, runpy, sys
+path = sys.argv[1]
+sys.argv = [path, *sys.argv[2:]]
+sys.path[0] = os.path.dirname(path)   # as `python bench/x.py` sets it
+runpy.run_path(path, run_name="__main__")
+"""
 
-def run_smoke(script, *, timeout):
-    """Run ``bench/<script> --smoke``; assert it exits 0; return (headline dict, stdout)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), "--smoke"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1]), done.stdout
+
+def run_smoke(fresh_python, script, *, timeout):
+    """Run ``bench/<script> --smoke`` in a fresh process; fail on a non-zero exit; return (headline dict, stdout)."""
+    stdout = fresh_python(RUN_AS_MAIN, ROOT / "bench" / script, "--smoke", timeout=timeout)
+    return json.loads(stdout.strip().splitlines()[-1]), stdout

@@ -3,8 +3,8 @@
 from bench_smoke import run_smoke
 
 
-def test_bench_smoke_ends_with_the_headline_json():
-    headline, _ = run_smoke("data_centric.py", timeout=600)
+def test_bench_smoke_ends_with_the_headline_json(fresh_python):
+    headline, _ = run_smoke(fresh_python, "data_centric.py", timeout=600)
     for key in ("al_best_auc_gain", "al_best_win_rate", "dvrl_noise_auc", "dvrl_removal_gain",
                 "surrogate_acc_plain", "surrogate_acc_adversarial", "task_loss_cost"):
         assert isinstance(headline[key], float), key

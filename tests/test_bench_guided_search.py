@@ -3,8 +3,8 @@
 from bench_smoke import run_smoke
 
 
-def test_guided_search_bench_smoke_prints_headline_json():
-    headline, _ = run_smoke("guided_search.py", timeout=400)
+def test_guided_search_bench_smoke_prints_headline_json(fresh_python):
+    headline, _ = run_smoke(fresh_python, "guided_search.py", timeout=400)
     for peer in ("random", "bayesian", "hyperband", "guided_bayesian"):
         assert 0.0 <= headline[f"win_guided_random_vs_{peer}"] <= 1.0
     assert 0.0 < headline["test_median_hyperband"] <= 1.0

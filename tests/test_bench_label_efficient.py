@@ -8,8 +8,8 @@ KEYS = ("distill_error_ratio", "denoise_recovery_40", "pseudo_gain_5pct", "uda_g
 
 
 @pytest.mark.slow
-def test_smoke_run_ends_with_the_headline_json():
-    figures, stdout = run_smoke("label_efficient.py", timeout=900)
+def test_smoke_run_ends_with_the_headline_json(fresh_python):
+    figures, stdout = run_smoke(fresh_python, "label_efficient.py", timeout=900)
     for key in KEYS:
         assert isinstance(figures[key], (int, float)), key
     assert figures["smoke"] is True and figures["seeds"] == 1

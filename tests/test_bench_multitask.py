@@ -5,8 +5,8 @@ from bench_smoke import run_smoke
 
 
 @pytest.mark.slow  # a fresh process training six tiny models: ~25 s of CPU on a quiet machine
-def test_bench_multitask_smoke_prints_the_headline_json():
-    figures, stdout = run_smoke("multitask.py", timeout=300)
+def test_bench_multitask_smoke_prints_the_headline_json(fresh_python):
+    figures, stdout = run_smoke(fresh_python, "multitask.py", timeout=300)
     for method in ("single", "hard", "soft", "cross_stitch", "uncertainty"):
         assert 0.0 <= figures[f"{method}_digit_acc"] <= 1.0
         assert figures[f"{method}_ink_mae"] >= 0.0

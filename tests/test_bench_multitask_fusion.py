@@ -3,8 +3,8 @@
 from bench_smoke import run_smoke
 
 
-def test_smoke_run_prints_every_fusion_and_modality():
-    result, _ = run_smoke("multitask_fusion.py", timeout=300)
+def test_smoke_run_prints_every_fusion_and_modality(fresh_python):
+    result, _ = run_smoke(fresh_python, "multitask_fusion.py", timeout=300)
     assert result["bench"] == "multitask_fusion" and result["seeds"] == 1
     acc = result["accuracy"]
     for name in ("image_only", "profile_only", "early", "intermediate_concat", "intermediate_gated",

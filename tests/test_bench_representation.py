@@ -3,8 +3,8 @@
 from bench_smoke import run_smoke
 
 
-def test_bench_smoke_ends_with_the_headline_json():
-    headline, out = run_smoke("representation.py", timeout=600)
+def test_bench_smoke_ends_with_the_headline_json(fresh_python):
+    headline, out = run_smoke(fresh_python, "representation.py", timeout=600)
     for key in ("invariance_gain", "synthetic_gain_5pct", "occlusion_gain", "erasing_gain", "coral_gain",
                 "classic_coral_gain"):
         assert isinstance(headline[key], float) and -1.0 <= headline[key] <= 1.0, key

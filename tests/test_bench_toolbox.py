@@ -3,8 +3,8 @@
 from bench_smoke import run_smoke
 
 
-def test_smoke_run_prints_the_ablation_and_names_the_training_half():
-    result, out = run_smoke("toolbox.py", timeout=400)
+def test_smoke_run_prints_the_ablation_and_names_the_training_half(fresh_python):
+    result, out = run_smoke(fresh_python, "toolbox.py", timeout=400)
     assert result["bench"] == "toolbox" and result["seeds"] == 1 and result["smoke"]
     assert set(result["test_accuracy"]) == {"none", "cutmix", "dropblock"}
     assert all(0 <= arm["mean"] <= 1 for arm in result["test_accuracy"].values())

@@ -3,8 +3,8 @@
 from bench_smoke import run_smoke
 
 
-def test_smoke_run_prints_the_headline_figures():
-    result, _ = run_smoke("toolbox_training.py", timeout=600)
+def test_smoke_run_prints_the_headline_figures(fresh_python):
+    result, _ = run_smoke(fresh_python, "toolbox_training.py", timeout=600)
     assert result["bench"] == "toolbox_training" and result["seeds"] == 1
     mean = result["mean"]
     assert set(mean) >= {"opt_sgd_accuracy", "opt_adam_accuracy", "opt_best_accuracy", "fgsm_robust_gain",

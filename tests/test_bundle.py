@@ -1,7 +1,5 @@
 """The three doors share weights, compose exactly, and survive .keras in a fresh process."""
 
-import subprocess
-import sys
 import textwrap
 
 import keras
@@ -144,7 +142,7 @@ FRESH_PROCESS = textwrap.dedent("""
 """)
 
 
-def test_every_builder_round_trips_through_keras_file_in_fresh_process(tmp_path):
+def test_every_builder_round_trips_through_keras_file_in_fresh_process(tmp_path, fresh_python):
     x = images(4)
     np.save(tmp_path / "x.npy", x)
     variants = {
@@ -157,8 +155,7 @@ def test_every_builder_round_trips_through_keras_file_in_fresh_process(tmp_path)
     for name, bundle in variants.items():
         bundle.model.save(tmp_path / f"{name}.keras")
         expected[name] = (bundle.model.predict(x, verbose=0), bundle.encoder.predict(x, verbose=0))
-    subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(tmp_path), *variants],
-                   check=True, timeout=300)
+    fresh_python(FRESH_PROCESS, tmp_path, *variants)
     for name, (model_out, encoder_out) in expected.items():
         got = np.load(tmp_path / f"{name}_reloaded.npz", allow_pickle=True)
         np.testing.assert_allclose(got["encoder"], encoder_out, atol=1e-5)

@@ -1,7 +1,5 @@
 """A14 surrogate check and A15 adversarial debiasing on the seeded tabular data."""
 
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -92,7 +90,7 @@ def test_adversarial_weight_trades_task_loss_for_less_leakage():
         debiasing_tradeoff(data, weights=(0.0, -1.0))
 
 
-def test_debiasing_model_round_trips_through_keras_file_in_a_fresh_process(tmp_path):
+def test_debiasing_model_round_trips_through_keras_file_in_a_fresh_process(tmp_path, fresh_python):
     model = debiasing_model(3, adversary_weight=1.5, seed=0)
     x = np.random.default_rng(0).normal(size=(5, 3)).astype("float32")
     path = tmp_path / "debias.keras"
@@ -104,7 +102,6 @@ def test_debiasing_model_round_trips_through_keras_file_in_a_fresh_process(tmp_p
             f"m = keras.saving.load_model({str(path)!r}); x = np.load({str(tmp_path / 'x.npy')!r}); "
             "print(m.get_layer('gradient_reversal').weight); "
             "print(repr(keras.ops.convert_to_numpy(m(x)['score']).ravel().tolist()))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
-    weight, scores = out.stdout.strip().splitlines()[-2:]
+    weight, scores = fresh_python(code, timeout=120).strip().splitlines()[-2:]
     assert float(weight) == 1.5
     np.testing.assert_allclose(eval(scores), expected.ravel(), rtol=1e-5)

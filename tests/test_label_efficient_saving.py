@@ -1,9 +1,6 @@
 """Every label-efficient model class survives a .keras round trip in a fresh process."""
 
 import json
-import os
-import subprocess
-import sys
 
 import keras
 import numpy as np
@@ -15,7 +12,7 @@ from keras_recipes.label_efficient.structured import StructuredModel
 from label_efficient_helpers import images, tiny_net
 
 
-def test_wrappers_round_trip_in_a_fresh_process(tmp_path):
+def test_wrappers_round_trip_in_a_fresh_process(tmp_path, fresh_python):
     x = images(4, seed=9)
     CE = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     wrappers = {
@@ -43,10 +40,7 @@ for name in {sorted(wrappers)!r}:
                                               "perturbation", "student_loss_weight") if k in cfg}}}}
 print(json.dumps(out))
 """
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in [os.getcwd(), os.environ.get("PYTHONPATH", "")] if p))
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    got = json.loads(fresh_python(script).strip().splitlines()[-1])
     for name in wrappers:
         np.testing.assert_allclose(got[name]["pred"], expected[name], atol=1e-5)
         assert got[name]["class"] == type(wrappers[name]).__name__

@@ -1,7 +1,5 @@
 """Multi-task recipes (issue 18): doors per task, each sharing mechanism, loss weighting, data, saving."""
 
-import subprocess
-import sys
 import textwrap
 
 import keras
@@ -230,7 +228,7 @@ FRESH_PROCESS = textwrap.dedent("""
 """)
 
 
-def test_every_multitask_builder_round_trips_through_keras_file_in_fresh_process(tmp_path):
+def test_every_multitask_builder_round_trips_through_keras_file_in_fresh_process(tmp_path, fresh_python):
     x, y = images(4), labels(4)
     np.save(tmp_path / "x.npy", x)
     bundles = {
@@ -248,8 +246,7 @@ def test_every_multitask_builder_round_trips_through_keras_file_in_fresh_process
     trainer.save(tmp_path / "uncertainty.keras")
     expected.update({f"uncertainty/{t}": to_np(v) for t, v in trainer(x).items()})
     expected["uncertainty/log_variance"] = to_np(trainer.weighting.log_variance)
-    subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(tmp_path), *bundles, "uncertainty"],
-                   check=True, timeout=300)
+    fresh_python(FRESH_PROCESS, tmp_path, *bundles, "uncertainty")
     got = np.load(tmp_path / "reloaded.npz")
     for key, value in expected.items():
         np.testing.assert_allclose(got[key], value, atol=1e-5, err_msg=key)

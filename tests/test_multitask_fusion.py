@@ -1,9 +1,6 @@
 """Multi-modal fusion (seed 001): merges against their formulas, modality dropout, doors, data, MFAS."""
 
 import json
-import os
-import subprocess
-import sys
 
 import keras
 import numpy as np
@@ -162,7 +159,7 @@ def test_mfas_search_reports_against_hand_picked(tmp_path):
     assert "late_sum" in result.table()
 
 
-def test_every_fusion_builder_round_trips_in_a_fresh_process(tmp_path):
+def test_every_fusion_builder_round_trips_in_a_fresh_process(tmp_path, fresh_python):
     from keras_recipes.multitask.fusion_search import mfas_fusion
 
     bundles = {
@@ -193,12 +190,7 @@ for name in {sorted(bundles)!r}:
                   "head": np.asarray(b.head(b.encoder(x))).tolist()}}
 print(json.dumps(out))
 """
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        p for p in [os.getcwd(), os.environ.get("PYTHONPATH", "")] if p))
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    got = json.loads(fresh_python(script).strip().splitlines()[-1])
     for name in bundles:
         np.testing.assert_allclose(got[name]["pred"], expected[name], atol=1e-5)
         np.testing.assert_allclose(got[name]["head"], expected[name], atol=1e-5)

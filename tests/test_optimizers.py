@@ -1,18 +1,12 @@
 """Optimisers Keras lacks: LARS against its formula, gradient noise's variance, Polyak's momentum."""
 
 import json
-import os
-import subprocess
-import sys
-import warnings
 
 import keras
 import numpy as np
 import pytest
 
 from keras_recipes.optimizers import LARS, DiscriminativeRates, GradientNoise, polyak_momentum
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _numpy_lars(w, grads, lr, momentum, eta, wd):
@@ -140,7 +134,7 @@ print(json.dumps(out))
 """
 
 
-def test_optimizers_round_trip_through_keras_in_a_fresh_process(tmp_path):
+def test_optimizers_round_trip_through_keras_in_a_fresh_process(tmp_path, fresh_python):
     rng = np.random.default_rng(1)
     x = rng.normal(size=(32, 4)).astype("float32")
     y = (x[:, 0] > 0).astype("int32")
@@ -154,12 +148,7 @@ def test_optimizers_round_trip_through_keras_in_a_fresh_process(tmp_path):
         model.save(tmp_path / f"{name}.keras")
         np.save(tmp_path / f"{name}.npy", model.predict(x, verbose=0))
     np.save(tmp_path / "x.npy", x)
-    env = {**os.environ, "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    with warnings.catch_warnings():
-        done = subprocess.run([sys.executable, "-c", ROUNDTRIP, str(tmp_path)], env=env,
-                              capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = json.loads(fresh_python(ROUNDTRIP, tmp_path).strip().splitlines()[-1])
     assert all(r["gap"] < 1e-6 for r in report.values())
     assert [r["optimizer"] for r in report.values()] == ["LARS", "GradientNoise", "DiscriminativeRates"]
     assert report["lars"]["config"] == {"eta": 0.002}

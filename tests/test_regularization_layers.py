@@ -1,9 +1,6 @@
 """The regularising layers Keras does not ship: training-only randomness, inference as the slides say."""
 
 import json
-import os
-import subprocess
-import sys
 
 import keras
 import numpy as np
@@ -164,7 +161,7 @@ def test_configs_round_trip():
     assert layers[0].get_config()["rate"] == 0.2 and layers[2].get_config()["block_size"] == 5
 
 
-def test_all_layers_round_trip_keras_files_in_a_fresh_process(tmp_path):
+def test_all_layers_round_trip_keras_files_in_a_fresh_process(tmp_path, fresh_python):
     tensorflow = keras.backend.backend() == "tensorflow"
     inputs = keras.Input((9, 9, 1))
     x = DropConnectConv2D(4, 3, rate=0.3, seed=0, padding="same", name="dcc")(inputs)
@@ -187,10 +184,7 @@ print(json.dumps({{"pred": m.predict(x, verbose=0).tolist(),
                   "classes": {{l.name: type(l).__name__ for l in m.layers}},
                   "rates": [m.get_layer("dcc").rate, m.get_layer("dropblock").block_size, m.get_layer("dcd").rate]}}))
 """
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in [os.getcwd(), os.environ.get("PYTHONPATH", "")] if p))
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    got = json.loads(fresh_python(script).strip().splitlines()[-1])
     np.testing.assert_allclose(got["pred"], model.predict(data, verbose=0), atol=1e-5)
     assert got["classes"]["dcc"] == "DropConnectConv2D" and got["classes"]["ss_shake"] == "ShakeShake"
     assert got["classes"]["dcd"] == "DropConnectDense" and got["classes"].get("fmp", "-") in (

@@ -2,9 +2,6 @@
 plus the one fresh-process .keras round trip of every representation object (InvarianceBatch, DeepCoral, CoralLoss)."""
 
 import json
-import os
-import subprocess
-import sys
 
 import keras
 import numpy as np
@@ -79,7 +76,7 @@ def test_invariance_training_returns_both_arms_and_the_shifted_test_costs_accura
         invariance_training(data, fractions=(0.0,))
 
 
-def test_every_representation_object_round_trips_in_a_fresh_process(tmp_path):
+def test_every_representation_object_round_trips_in_a_fresh_process(tmp_path, fresh_python):
     x = digits_like(6, seed=2)
     inputs = keras.Input((16, 16, 1))
     a4 = InvarianceBatch(0.5, translation=0.1, zoom=0.1, seed=1)
@@ -111,10 +108,7 @@ loss = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object
 out["loss"] = [type(loss).__name__, loss.name]
 print(json.dumps(out))
 """
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in [os.getcwd(), os.environ.get("PYTHONPATH", "")] if p))
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    got = json.loads(fresh_python(script).strip().splitlines()[-1])
     np.testing.assert_allclose(got["a4"], expected["a4"], atol=1e-5)
     np.testing.assert_allclose(got["deep"], expected["deep"], atol=1e-5)
     assert got["deep_cfg"] == ["DeepCoral", 0.4, "features"] and got["a4_cfg"] == 0.5

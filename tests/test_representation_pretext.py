@@ -1,9 +1,6 @@
 """A7 pretext tasks: each task's data and loss are right, pre-training changes the encoder only,
 and every registered object round-trips .keras in a fresh process."""
 
-import os
-import subprocess
-import sys
 
 import keras
 import numpy as np
@@ -140,7 +137,7 @@ print("ok")
 """
 
 
-def test_objects_round_trip_keras_in_a_fresh_process(tmp_path):
+def test_objects_round_trip_keras_in_a_fresh_process(tmp_path, fresh_python):
     from keras_recipes.representation.architecture_search import searched_network
     from keras_recipes.representation.pretext_inpainting import inpainting_model
 
@@ -160,7 +157,4 @@ def test_objects_round_trip_keras_in_a_fresh_process(tmp_path):
     np.save(tmp_path / "simclr.npy", simclr.predict(x, verbose=0))
     np.save(tmp_path / "inpaint.npy", inpaint.predict(x, verbose=0))
     np.save(tmp_path / "searched.npy", searched.model.predict(x, verbose=0))
-    env = {**os.environ, "PYTHONPATH": os.getcwd(), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    done = subprocess.run([sys.executable, "-c", ROUND_TRIP, str(tmp_path)], capture_output=True, text=True,
-                          env=env, timeout=300)
-    assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-3000:]
+    assert "ok" in fresh_python(ROUND_TRIP, tmp_path)

@@ -1,9 +1,6 @@
 """Every schedule survives a .keras round trip of a compiled model, in a fresh process."""
 
 import json
-import os
-import subprocess
-import sys
 
 import keras
 import numpy as np
@@ -32,7 +29,7 @@ def all_schedules():
 
 
 @pytest.mark.slow
-def test_compiled_models_round_trip_in_a_fresh_process(tmp_path):
+def test_compiled_models_round_trip_in_a_fresh_process(tmp_path, fresh_python):
     x = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
     expected = {}
     for name, schedule in all_schedules().items():
@@ -57,10 +54,7 @@ for name in {sorted(expected)!r}:
                  "pred": model.predict(x, verbose=0).tolist()}}
 print("RESULT" + json.dumps(out))
 """
-    env = dict(os.environ, PYTHONPATH=os.getcwd() + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=240)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    got = json.loads(proc.stdout.split("RESULT", 1)[1])
+    got = json.loads(fresh_python(script, timeout=240).split("RESULT", 1)[1])
     assert sorted(got) == sorted(expected)
     for name in expected:
         assert got[name]["class"] == expected[name]["class"], name

@@ -1,9 +1,6 @@
 """Backbones by name: validation, preprocessing, adapters, offline errors, .keras round trip."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import keras
@@ -16,8 +13,6 @@ from keras_recipes.transfer import (
     APPLICATIONS, ImagenetPreprocessing, WeightsUnavailableError, backbone,
     load_reference_backbone,
 )
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def test_unknown_name_lists_valid_names():
@@ -115,7 +110,7 @@ ROUNDTRIP = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_bundles_round_trip_through_keras_in_a_fresh_process(tmp_path):
+def test_bundles_round_trip_through_keras_in_a_fresh_process(tmp_path, fresh_python):
     from keras_recipes.optimizers import DiscriminativeRates
     from keras_recipes.transfer import layerwise_multipliers
 
@@ -133,11 +128,7 @@ def test_bundles_round_trip_through_keras_in_a_fresh_process(tmp_path):
         np.save(tmp_path / f"{name}_x.npy", x)
         np.save(tmp_path / f"{name}_y.npy", bundle.model.predict(x, verbose=0))
     (tmp_path / "names.json").write_text(json.dumps(["app", "ref"]))
-    env = {**os.environ, "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    done = subprocess.run([sys.executable, "-c", ROUNDTRIP, str(tmp_path)], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = json.loads(fresh_python(ROUNDTRIP, tmp_path).strip().splitlines()[-1])
     for name in ("app", "ref"):
         assert report[name]["gap"] < 1e-5 and report[name]["door_gap"] < 1e-5
     assert report["ref"]["optimizer"] == "DiscriminativeRates"
