@@ -17,14 +17,28 @@ def _seeded():
     keras.backend.clear_session()
 
 
-def pytest_collection_modifyitems(config, items):
-    """Skip ``tensorflow_only`` tests on another backend, with the docstring's reason.
+# Files that take minutes (notebook kernels, bench smokes, fresh-process runs): collected
+# first, so that with ``-n 2`` a worker starts them while the other works through the
+# short files, instead of one worker finishing alone at the end.
+LONG_FILES = ("test_notebooks.py", "test_bench_", "test_reproducible.py", "test_representation_nas.py",
+              "test_docstrings.py", "test_seven_step_recipe.py", "test_tuning_resume.py")
 
-    CI deselects them with ``-m "not tensorflow_only"``; this keeps a plain
+
+def _long_first(item):
+    name = item.path.name
+    return next((rank for rank, long in enumerate(LONG_FILES) if name.startswith(long)), len(LONG_FILES))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long files first (a stable sort); skip ``tensorflow_only`` tests on another backend.
+
+    CI deselects ``tensorflow_only`` tests with ``-m "not tensorflow_only"``;
+    the skip, with the docstring's reason, keeps a plain
     ``KERAS_BACKEND=jax python -m pytest`` run from failing on them.
     """
     import keras
 
+    items.sort(key=_long_first)
     backend = keras.backend.backend()
     if backend == "tensorflow":
         return

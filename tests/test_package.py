@@ -57,8 +57,8 @@ def test_catalogue_notebooks_exist_and_readme_table_is_the_catalogue(capsys):
 def test_readme_gives_the_two_commands_that_ci_runs():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    assert 'pip install -e ".[test]" && python -m pytest' in readme
-    assert 'pip install -e ".[test]" && python -m pytest' in ci
+    assert 'pip install -e ".[test]" && python -m pytest -n 2\n' in readme
+    assert 'pip install -e ".[test]" && python -m pytest -n 2 ' in ci
     assert 'pip install -e . && keras-recipes demo' in readme
 
 
