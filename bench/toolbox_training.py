@@ -48,7 +48,12 @@ def measure(seed: int, smoke: bool) -> dict:
     from keras_recipes.training import OPTIMIZERS, compare_adversarial_training, compare_optimizers
     from keras_recipes.tuning import seven_step_recipe
 
-    data = load_digits(image_size=8, labelled_fraction=0.1 if smoke else 0.25, seed=seed)
+    if smoke:  # 20 digits per class (bench/_smoke.py): 140 training images
+        import _smoke
+
+        data = _smoke.tiny_digits(20, seed=seed)
+    else:
+        data = load_digits(image_size=8, labelled_fraction=0.25, seed=seed)
     epochs = 1 if smoke else 10
     out = {}
     names = ["sgd", "adam"] if smoke else list(OPTIMIZERS)
@@ -84,6 +89,10 @@ def main():
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="one seed, tiny runs (seconds)")
     args = parser.parse_args()
+    if args.smoke:
+        import _smoke  # bench/_smoke.py
+
+        _smoke.eager()  # a few steps per model: cheaper eager than traced
     seeds = 1 if args.smoke else args.seeds
     start, rows = time.time(), []
     for seed in range(seeds):
