@@ -69,12 +69,18 @@ def measure(seed: int, smoke: bool) -> dict:
                fgsm_attacked_adversarial=adv.attacked["adversarial"], fgsm_robust_gain=adv.robust_gain)
 
     refine_epochs = 1 if smoke else 12
+    if smoke:  # step 2 overfits two batches for up to 100 epochs: cheaper traced (bench/_smoke.py)
+        import _smoke
+
+        _smoke.eager(False)
     with tempfile.TemporaryDirectory() as directory:
         report = seven_step_recipe(
             _mlp, data, rates=(1e-1, 1e-2) if smoke else (1e-1, 1e-2, 1e-3, 1e-4),
             rate_iterations=15 if smoke else 100, min_drop=0.05 if smoke else 0.25, coarse_trials=1 if smoke else 5,
             coarse_epochs=1 if smoke else 3, refine_trials=1 if smoke else 3, refine_epochs=refine_epochs,
             loops=0 if smoke else 1, directory=directory, seed=seed)
+    if smoke:
+        _smoke.eager()
     default = compare_optimizers(_mlp, data, optimizers={"default": lambda: keras.optimizers.Adam(1e-3)},
                                  epochs=refine_epochs, seed=seed)
     out["recipe_accuracy"] = report.test_accuracy
