@@ -61,8 +61,9 @@ def invariance(args, seed):
 def synthetic(args, seed):
     from keras_recipes.representation import synthetic_pretraining
 
-    result = synthetic_pretraining(smoke_data(args, seed), fractions=(0.05,), synthetic=args.synthetic, pretrain_epochs=args.pretrain_epochs,
-                                   steps=args.steps, finetune_steps=args.steps // 4, width=args.width, seed=seed)
+    result = synthetic_pretraining(smoke_data(args, seed), fractions=(0.05,), synthetic=args.synthetic,
+                                   pretrain_epochs=args.pretrain_epochs, steps=args.steps,
+                                   finetune_steps=args.steps // 4, width=args.width, seed=seed)
     print(result.table())
     return {"synthetic_gain_5pct": result.gain(0.05), "synthetic_only": result.synthetic_only}
 
