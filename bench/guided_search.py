@@ -249,12 +249,16 @@ def main(argv=None):
     parser.add_argument("--memory-trials", type=int, default=30, help="0: skip the memory run")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--plot", default=os.path.join(tempfile.gettempdir(), "guided_search_bench.png"))
-    parser.add_argument("--smoke", action="store_true", help="seconds: 1 seed, 2 trials of 1 epoch")
+    parser.add_argument("--smoke", action="store_true", help="seconds: 1 seed, 2 trials of 1 epoch, 64 + 64 examples")
     args = parser.parse_args(argv)
     if args.dev:
         args.seeds = (0, 10)
     if args.smoke:
+        import _smoke  # bench/_smoke.py
+
         args.seeds, args.budget, args.epochs, args.memory_trials, args.top_k = (0, 1), 2, 1, 7, 1
+        args.train, args.validation = 64, 64  # two steps and one validation batch per trial
+        _smoke.eager()  # a few steps per model: cheaper eager than traced
     directory = tempfile.mkdtemp(prefix="bench_guided_")
     print(f"load average at start: {os.getloadavg()}")
     features, labels = cached_features(os.path.join(directory, "cache"))

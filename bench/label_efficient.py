@@ -38,6 +38,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+import _smoke  # noqa: E402  (bench/_smoke.py: --smoke only)
+
 from keras_recipes.augment.views import shift_scale_view, strong_view, weak_view  # noqa: E402
 from keras_recipes.datasets import load_digits, symmetric_noise  # noqa: E402
 from keras_recipes.datasets.shifts import shift_and_scale  # noqa: E402
@@ -70,7 +72,9 @@ def cnn(shape, classes=10, width=16):
     return build
 
 
-def load(dataset, seed, labelled_fraction=1.0):
+def load(dataset, seed, labelled_fraction=1.0, smoke=False):
+    if smoke and dataset == "digits":  # 20 per class (bench/_smoke.py): 140 training images, at 5% one label a class
+        return _smoke.tiny_digits(20, labelled_fraction=labelled_fraction, seed=seed)
     if dataset == "mnist":
         from keras_recipes.datasets.mnist import load_mnist
 
@@ -127,8 +131,8 @@ def run_denoising(splits, cfg, seed):
     return out
 
 
-def run_semi_supervised(dataset, cfg, seed):
-    splits = load(dataset, seed, labelled_fraction=0.05)
+def run_semi_supervised(dataset, cfg, seed, smoke=False):
+    splits = load(dataset, seed, labelled_fraction=0.05, smoke=smoke)
     (xl, yl), (xu, yu) = splits.arrays["train"], splits.arrays["unlabelled"]
     (xv, yv), (xt, yt) = splits.arrays["validation"], splits.arrays["test"]
     net = cnn(splits.input_shape)
@@ -226,10 +230,12 @@ def main(argv=None):
     seeds = list(range(1 if args.smoke else args.seeds))
     start = time.perf_counter()
     means = {}
-    runners = {"distill": lambda s: run_distillation(load(args.dataset, s), cfg["distill"], s),
-               "denoise": lambda s: run_denoising(load(args.dataset, s), cfg["denoise"], s),
-               "semi": lambda s: run_semi_supervised(args.dataset, cfg["semi"], s),
-               "nsl": lambda s: run_nsl(load(args.dataset, s), cfg["nsl"], s)}
+    if args.smoke:
+        _smoke.eager()  # a few steps per model: cheaper eager than traced (bench/_smoke.py)
+    runners = {"distill": lambda s: run_distillation(load(args.dataset, s, smoke=args.smoke), cfg["distill"], s),
+               "denoise": lambda s: run_denoising(load(args.dataset, s, smoke=args.smoke), cfg["denoise"], s),
+               "semi": lambda s: run_semi_supervised(args.dataset, cfg["semi"], s, smoke=args.smoke),
+               "nsl": lambda s: run_nsl(load(args.dataset, s, smoke=args.smoke), cfg["nsl"], s)}
     for name in args.only:
         t0 = time.perf_counter()
         rows = [runners[name](s) for s in seeds]

@@ -97,7 +97,7 @@ def train(method, tasks, data, seed, args):
     else:  # the same fixed budget for every arm (see the module docstring: no early stopping)
         model.fit(only(data.train), epochs=args.epochs, verbose=0)
     x, y = data.arrays["test"]
-    pred = bundle.model.predict(x, verbose=0)
+    pred = bundle.model.predict(x, batch_size=256 if args.smoke else None, verbose=0)
     figures = {}
     for t in names:
         if t == "ink":
@@ -108,7 +108,7 @@ def train(method, tasks, data, seed, args):
 
 
 def run_seed(seed, args):
-    data = load_multitask_digits(labelled_fraction=args.fraction, seed=seed, batch_size=32)
+    data = load_multitask_digits(labelled_fraction=args.fraction, seed=seed, batch_size=128 if args.smoke else 32)
     if args.smoke:  # two tasks: fewer single-task models
         data = dataclasses.replace(data, tasks={t: data.tasks[t] for t in ("digit", "ink")})
     row = {}
@@ -143,10 +143,10 @@ def main(argv=None):
     parser.add_argument("--no-fusion", action="store_true",
                         help="skip bench/multitask_fusion.py's figures (sharing figures only)")
     parser.add_argument("--smoke", action="store_true",
-                        help="1 seed, 2 epochs, digit + ink only, no validation: seconds, for CI")
+                        help="1 seed, 1 epoch, 5%% labels, digit + ink only, no validation: seconds, for CI")
     args = parser.parse_args(argv)
-    if args.smoke:
-        args.seeds, args.epochs, args.width = 1, 2, 4
+    if args.smoke:  # 5% labels (63 images, batches of 128): one eager step per model
+        args.seeds, args.epochs, args.width, args.fraction = 1, 1, 4, 0.05
     start = time.time()
     measure = None if args.no_fusion else fusion_measure()
     rows, fusion = [], []

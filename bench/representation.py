@@ -35,16 +35,25 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
+import _smoke  # noqa: E402  (bench/_smoke.py: --smoke only)
+
 try:
     import representation_pretext  # noqa: E402
 except ImportError:
     representation_pretext = None
 
 
+def smoke_data(args, seed):
+    """``--smoke``: 20 8x8 digits per class (``bench/_smoke.py``: 5% of the 140 training labels keeps one per
+    class for A5); the full run: each recipe's own default data."""
+    return _smoke.tiny_digits(20, image_size=8, seed=seed) if args.smoke else None
+
+
 def invariance(args, seed):
     from keras_recipes.representation import invariance_training
 
-    result = invariance_training(fractions=(0.5,), epochs=args.epochs, width=args.width, seed=seed)
+    result = invariance_training(smoke_data(args, seed), fractions=(0.5,), epochs=args.epochs, width=args.width,
+                                 seed=seed)
     print(result.table())
     return {"invariance_gain": result.gain()}
 
@@ -52,8 +61,9 @@ def invariance(args, seed):
 def synthetic(args, seed):
     from keras_recipes.representation import synthetic_pretraining
 
-    result = synthetic_pretraining(fractions=(0.05,), synthetic=args.synthetic, pretrain_epochs=args.pretrain_epochs,
-                                   steps=args.steps, finetune_steps=args.steps // 4, width=args.width, seed=seed)
+    result = synthetic_pretraining(smoke_data(args, seed), fractions=(0.05,), synthetic=args.synthetic,
+                                   pretrain_epochs=args.pretrain_epochs, steps=args.steps,
+                                   finetune_steps=args.steps // 4, width=args.width, seed=seed)
     print(result.table())
     return {"synthetic_gain_5pct": result.gain(0.05), "synthetic_only": result.synthetic_only}
 
@@ -61,7 +71,7 @@ def synthetic(args, seed):
 def occlusion(args, seed):
     from keras_recipes.representation import occlusion_training
 
-    result = occlusion_training(epochs=args.epochs, width=args.width, seed=seed)
+    result = occlusion_training(smoke_data(args, seed), epochs=args.epochs, width=args.width, seed=seed)
     print(result.table())
     return {"occlusion_gain": result.gain(), "erasing_gain": result.gain("RandomErasing")}
 
@@ -69,9 +79,13 @@ def occlusion(args, seed):
 def coral(args, seed):
     from keras_recipes.representation import coral_adaptation
 
+    if args.smoke:  # CORAL loads every digit (no data argument): ~40 steps per model, cheaper traced
+        _smoke.eager(False)
     result = coral_adaptation(args.coral_target, image_size=args.coral_size, epochs=args.epochs, width=args.width,
                               seed=seed)
     print(result.table())
+    if args.smoke:
+        _smoke.eager()
     return {"coral_gain": result.deep_gain, "classic_coral_gain": result.classic_gain,
             "coral_source_only_target": result.rows["source only"]["target"]}
 
@@ -93,8 +107,9 @@ def main(argv=None):
     parser.add_argument("--smoke", action="store_true", help="seconds-long run for CI")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.seeds, args.epochs, args.width, args.synthetic, args.pretrain_epochs, args.steps = 1, 1, 4, 100, 1, 8
+        args.seeds, args.epochs, args.width, args.synthetic, args.pretrain_epochs, args.steps = 1, 1, 4, 100, 1, 4
         args.coral_target, args.coral_size = "inverted", 8  # no MNIST load in CI; the full run measures MNIST
+        _smoke.eager()  # a few steps per model: cheaper eager than traced (bench/_smoke.py)
     if "pretext" in args.parts and representation_pretext is None:
         print("bench/representation_pretext.py is missing: pretext_probe_gain and nas_vs_default are not measured")
     start, cpu_start = time.time(), time.process_time()

@@ -35,6 +35,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+import _smoke  # noqa: E402  (bench/_smoke.py: --smoke only)
+
 from keras_recipes.datasets import load_digits, load_mnist  # noqa: E402
 from keras_recipes.representation.architecture_search import architecture_search  # noqa: E402
 from keras_recipes.representation.pretext_transfer import compare_pretext  # noqa: E402
@@ -45,10 +47,9 @@ HEADLINE = ("pretext_probe_gain", "nas_vs_default")
 def measure(seed: int, smoke: bool) -> dict:
     """One seed's figures (accuracy points): pretext gains over random init, and NAS vs the zoo default."""
     start = time.time()
-    if smoke:
-        splits = load_digits(classes=(0, 1, 2), labelled_fraction=0.2, seed=seed)
-        pretext = compare_pretext(splits, tasks=("rotation", "contrastive"), pretrain_epochs=1,
-                                  fine_tune_epochs=1, seed=seed)
+    if smoke:  # a few dozen 8x8 digits of three classes (bench/_smoke.py)
+        splits = _smoke.tiny_digits(20, classes=(0, 1, 2), labelled_fraction=0.2, seed=seed)
+        pretext = compare_pretext(splits, pretrain_epochs=1, fine_tune_epochs=1, seed=seed)  # all four tasks
     else:
         splits = load_mnist(labelled_fraction=0.05, seed=seed)
         pretext = compare_pretext(splits, pretrain_epochs=2, fine_tune_epochs=15, seed=seed)
@@ -60,9 +61,9 @@ def measure(seed: int, smoke: bool) -> dict:
         figures[f"finetune_{name}"] = 100 * tuned
     figures["pretext_wall_s"] = time.time() - start
     start = time.time()
-    digits = load_digits(image_size=8 if smoke else 16, labelled_fraction=0.3 if smoke else 1.0, seed=seed)
+    digits = _smoke.tiny_digits(10, seed=seed) if smoke else load_digits(image_size=16, seed=seed)
     with tempfile.TemporaryDirectory() as directory:
-        nas = architecture_search(digits, trials=(2, 1) if smoke else (6, 3), epochs=1 if smoke else 3,
+        nas = architecture_search(digits, trials=(1, 1) if smoke else (6, 3), epochs=1 if smoke else 3,
                                   top_k=1 if smoke else 2, max_groups=2 if smoke else 3,
                                   directory=directory, seed=seed)
     figures.update(nas_vs_default=100 * nas.gain, nas_best=100 * nas.best_accuracy,
@@ -78,6 +79,8 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="tiny data, one seed pair: seconds")
     args = parser.parse_args(argv)
+    if args.smoke:
+        _smoke.eager()  # a few steps per model: cheaper eager than traced (bench/_smoke.py)
     seeds = list(range(2 if args.smoke else args.seeds))
     start = time.time()
     runs = []

@@ -1,13 +1,11 @@
 """bench/label_efficient.py --smoke runs and ends with one parseable JSON line of the headline figures."""
 
-import pytest
 from bench_smoke import run_smoke
 
 KEYS = ("distill_error_ratio", "denoise_recovery_40", "pseudo_gain_5pct", "uda_gain_5pct", "fixmatch_gain_5pct",
         "nsl_translation_gain")
 
 
-@pytest.mark.slow
 def test_smoke_run_ends_with_the_headline_json(fresh_python):
     figures, stdout = run_smoke(fresh_python, "label_efficient.py", timeout=900)
     for key in KEYS:

@@ -4,11 +4,9 @@ multitask.py runs the fusion half, ``bench/multitask_fusion.py``'s ``measure``,
 per seed in the same process, so this one smoke covers both scripts (the
 fusion script's own smoke test was dropped: it repeated the same work)."""
 
-import pytest
 from bench_smoke import run_smoke
 
 
-@pytest.mark.slow  # a fresh process training six tiny models: ~25 s of CPU on a quiet machine
 def test_bench_multitask_smoke_prints_the_headline_json(fresh_python):
     figures, stdout = run_smoke(fresh_python, "multitask.py", timeout=300)
     for method in ("single", "hard", "soft", "cross_stitch", "uncertainty"):
