@@ -2,24 +2,45 @@
 
 import json
 import os
-import pathlib
 import signal
 import socket
-import subprocess
 import sys
 
 import pytest
+from frozen_heap import frozen_heap
 
 from keras_recipes.tuning import Float, Int, beam_spaces
 
-ROOT = pathlib.Path(__file__).parents[1]
-JOB = str(ROOT / "tests" / "tuning_job.py")
+# Runs the job in a new process and reports how it ended. The process is forked from a child of
+# conftest's fresh-process worker (numpy and keras imported, nothing run): like a new interpreter
+# it shares nothing with the run before it but the project on disk, without paying a Python and
+# TensorFlow (or JAX) import per run. Its child is the one that SIGKILLs itself; the exit status
+# is printed, and anything else than the SIGKILL fails the test with the job's traceback.
+KILLED_JOB = """
+import os, signal, sys, traceback
+pid = os.fork()
+if pid == 0:
+    code = 1
+    try:
+        sys.path.insert(0, "tests")
+        import tuning_job
+        tuning_job.main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+        code = 0
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush(); sys.stderr.flush()
+        os._exit(code)
+status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+print("exit status", status)
+sys.exit(0 if status == -signal.SIGKILL else 1)
+"""
 
 
-def _run_job(directory, log, kill_at):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    return subprocess.run([sys.executable, JOB, str(directory), str(log), str(kill_at)],
-                          capture_output=True, text=True, env=env, timeout=300)
+def _run_killed_job(fresh_python, directory, log, kill_at):
+    """Run tuning_job.py in a new process that kills itself in its ``kill_at``-th trial."""
+    out = fresh_python(KILLED_JOB, directory, log, kill_at, timeout=300)
+    assert out.strip().splitlines()[-1] == f"exit status {-signal.SIGKILL}", out[-2000:]
 
 
 def _started(log, since=0):
@@ -27,16 +48,14 @@ def _started(log, since=0):
 
 
 @pytest.mark.slow
-def test_sigkill_mid_trial_resumes_without_repeating_finished_trials(tmp_path, capsys):
+def test_sigkill_mid_trial_resumes_without_repeating_finished_trials(tmp_path, capsys, fresh_python):
     log = tmp_path / "started.log"
     # Run 1: killed during the 2nd trial of round 0 (1 trial finished).
-    first = _run_job(tmp_path, log, kill_at=2)
-    assert first.returncode == -signal.SIGKILL, first.stderr[-2000:]
+    _run_killed_job(fresh_python, tmp_path, log, kill_at=2)
     run1 = _started(log)
     assert len(run1) == 2
     # Run 2: retries the killed trial, finishes round 0, narrows, is killed in round 1.
-    second = _run_job(tmp_path, log, kill_at=3)
-    assert second.returncode == -signal.SIGKILL, second.stderr[-2000:]
+    _run_killed_job(fresh_python, tmp_path, log, kill_at=3)
     run2 = _started(log, since=2)
     assert len(run2) == 3
     assert run2[0] == run1[1]            # the interrupted trial, re-run with its values
@@ -47,7 +66,8 @@ def test_sigkill_mid_trial_resumes_without_repeating_finished_trials(tmp_path, c
     # interrupted round-1 trial and completes.
     import tuning_job
 
-    tuning_job.main(str(tmp_path), str(log), 0)
+    with frozen_heap():
+        tuning_job.main(str(tmp_path), str(log), 0)
     run3 = _started(log, since=5)
     assert run3[0] == run2[2] and len(run3) == 3
     assert not set(run3) & {run1[0], run2[0], run2[1]}   # nothing finished is run again

@@ -1,6 +1,9 @@
-"""A small guided search run by test_tuning_resume.py: as a subprocess (the killed runs) or in-process.
+"""A small guided search run by test_tuning_resume.py: in a new process (the killed runs) or in-process.
 
     python tests/tuning_job.py DIRECTORY LOG KILL_AT
+
+(the test forks the new processes from its fresh-process worker instead of
+starting this script, which saves an interpreter and backend import per run)
 
 Every trial's training appends its learning rate to LOG when it starts; the
 KILL_AT-th trial started by this process (0: none) SIGKILLs the process in
