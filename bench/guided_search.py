@@ -237,7 +237,8 @@ def run_workers(seeds, features, labels, args, workers, directory):
     bounds = [seeds.start + len(seeds) * i // workers for i in range(workers + 1)]
     feature_file = os.path.join(directory, "features.npz")
     np.savez(feature_file, features=features, labels=labels)
-    threads = max(1, len(os.sched_getaffinity(0)) // workers)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    threads = max(1, cores // workers)
     sys.stdout.flush()
     running = []
     for first, stop in zip(bounds, bounds[1:]):
@@ -249,12 +250,17 @@ def run_workers(seeds, features, labels, args, workers, directory):
                    "--features", feature_file, "--rows-to", rows_file, "--threads", str(threads)]
         running.append((first, stop, rows_file, subprocess.Popen(command)))
     rows = []
-    for first, stop, rows_file, process in running:
-        if process.wait() != 0:
-            raise RuntimeError(f"the worker for seeds {first}-{stop - 1} exited with status "
-                               f"{process.returncode} (its traceback is above, on stderr)")
-        with open(rows_file) as rows_in:
-            rows += json.load(rows_in)
+    try:
+        for first, stop, rows_file, process in running:
+            if process.wait() != 0:
+                raise RuntimeError(f"the worker for seeds {first}-{stop - 1} exited with status "
+                                   f"{process.returncode} (its traceback is above, on stderr)")
+            with open(rows_file) as rows_in:
+                rows += json.load(rows_in)
+    finally:  # one worker failed (or the parent was interrupted): stop the others
+        for *_, process in running:
+            if process.poll() is None:
+                process.kill()
     return sorted(rows, key=lambda row: row["seed"])
 
 
