@@ -25,8 +25,19 @@ counts one half; the sign test's two-sided p-value drops ties.
 
 Memory: resident memory (psutil RSS) at the start of each trial of one
 30-trial search; the figure is the least-squares slope over trials 5-30.
+It runs in the main process after every seed is done, so it is measured alone.
 
-    PYTHONPATH=. python bench/guided_search.py                # seeds 10-29
+Workers: a trial's head is tiny and runs eagerly, so its cost is Python on
+one core; ``--workers N`` (default 2, one per core of the 2-core machine the
+30-minute bound is set for) splits the seeds into N contiguous blocks, each run
+by a fresh process of this script that writes its per-seed results as JSON;
+the main process merges them in seed order, so the tables, win rates, plot
+and JSON line are the same as with ``--workers 1`` (every seed in this
+process). Each worker gives TensorFlow cores/N threads (``limit_threads``),
+so the workers do not oversubscribe the cores. The JSON line also records
+``wall_s`` and ``cpu_s`` (this process and its workers).
+
+    PYTHONPATH=. python bench/guided_search.py                # seeds 10-29, 2 workers
     PYTHONPATH=. python bench/guided_search.py --dev          # seeds 0-9, for development
     PYTHONPATH=. python bench/guided_search.py --smoke        # 1 seed, 2 trials of 1 epoch
 
@@ -38,6 +49,7 @@ import functools
 import json
 import math
 import os
+import resource
 import statistics
 import tempfile
 import time
@@ -169,6 +181,103 @@ def test_accuracy(hm, values, train, test, args, seed):
     return float((model.predict(x, verbose=0).argmax(-1) == y).mean())
 
 
+def run_seed(seed, features, labels, hm, args, directory):
+    """One seed, every method: ``{"seed": seed, method: {"val_best", "test", "curve", "epochs"}}``."""
+    parts = split(features, labels, seed, args.train, args.validation)
+    train, validation, test_split = datasets(parts, seed)
+    row, line = {"seed": seed}, []
+    for method in args.methods:
+        start = time.time()
+        if method == "hyperband":
+            values, scores, epochs = run_hyperband(hm, train, validation, args, seed, directory)
+        else:
+            values, scores, epochs = run_guided(method, hm, train, validation, args, seed, directory)
+        row[method] = {"val_best": max(s for s in scores if s is not None and not math.isnan(s)),
+                       "test": test_accuracy(hm, values, train, test_split, args, seed),
+                       "curve": best_so_far(scores), "epochs": epochs}
+        line.append(f"{method} val {row[method]['val_best']:.3f} test {row[method]['test']:.3f} "
+                    f"({time.time() - start:.0f} s)")
+    print(f"  seed {seed}: " + " | ".join(line), flush=True)
+    return row
+
+
+def run_seeds(seeds, features, labels, hm, args, directory):
+    """``run_seed`` for each seed, with the objects that exist now frozen out of the garbage collector.
+
+    Every trial runs ``gc.collect()`` twice (KerasTuner's ``_try_build`` and
+    Keras' ``clear_session``); with TensorFlow and KerasTuner loaded each
+    full collection walks ~0.5 million objects (a few tenths of a second), a
+    large share of a tiny trial. ``gc.freeze()`` moves everything that exists
+    before the first trial (modules, the features) out of the collector's
+    reach, so a collection walks only what the trials made; what a trial
+    leaves unreachable is still collected, and no number changes.
+    """
+    import gc
+
+    gc.freeze()
+    try:
+        return [run_seed(seed, features, labels, hm, args, directory) for seed in seeds]
+    finally:
+        gc.unfreeze()
+
+
+def run_workers(seeds, features, labels, args, workers, directory):
+    """Run the seeds in ``workers`` fresh processes (contiguous blocks); their rows in seed order.
+
+    Each worker is this script with ``--rows-to``: it reads the parent's
+    features (no second extraction), runs its block of seeds with the same
+    budget, epochs and methods, and writes its rows as JSON. Its seed lines go
+    to the shared stdout as they finish, so blocks interleave there.
+    """
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    bounds = [seeds.start + len(seeds) * i // workers for i in range(workers + 1)]
+    feature_file = os.path.join(directory, "features.npz")
+    np.savez(feature_file, features=features, labels=labels)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    threads = max(1, cores // workers)
+    sys.stdout.flush()
+    running = []
+    for first, stop in zip(bounds, bounds[1:]):
+        rows_file = os.path.join(directory, f"rows_{first}.json")
+        command = [sys.executable, os.path.abspath(__file__), "--seeds", str(first), str(stop),
+                   "--budget", str(args.budget), "--epochs", str(args.epochs), "--top-k", str(args.top_k),
+                   "--train", str(args.train), "--validation", str(args.validation),
+                   "--methods", *args.methods, "--memory-trials", "0", "--workers", "1",
+                   "--features", feature_file, "--rows-to", rows_file, "--threads", str(threads)]
+        running.append((first, stop, rows_file, subprocess.Popen(command)))
+    rows = []
+    try:
+        for first, stop, rows_file, process in running:
+            if process.wait() != 0:
+                raise RuntimeError(f"the worker for seeds {first}-{stop - 1} exited with status "
+                                   f"{process.returncode} (its traceback is above, on stderr)")
+            with open(rows_file) as rows_in:
+                rows += json.load(rows_in)
+    finally:  # one worker failed (or the parent was interrupted): stop the others
+        for *_, process in running:
+            if process.poll() is None:
+                process.kill()
+    return sorted(rows, key=lambda row: row["seed"])
+
+
+def limit_threads(threads):
+    """Give TensorFlow ``threads`` intra-op threads and one inter-op thread (call before anything runs).
+
+    Workers share the cores: left at TensorFlow's default (a pool as wide as the
+    machine, in each process), two workers on two cores would each spin a
+    thread per core and fight over them; a trial's ops on a 64-wide head are
+    too small to gain from more than one core anyway.
+    """
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+
+
 def sign_test(wins, losses):
     """Two-sided exact binomial p-value of ``wins`` vs ``losses`` (ties dropped)."""
     n = wins + losses
@@ -250,7 +359,15 @@ def main(argv=None):
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--plot", default=os.path.join(tempfile.gettempdir(), "guided_search_bench.png"))
     parser.add_argument("--smoke", action="store_true", help="seconds: 1 seed, 2 trials of 1 epoch, 64 + 64 examples")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes the seeds are split among (default 2, one per core of a 2-core "
+                             "machine; 1 with --smoke); 1: every seed in this process")
+    for hidden in ("--rows-to", "--features", "--threads"):  # a worker's, set by run_workers
+        parser.add_argument(hidden, help=argparse.SUPPRESS, type=int if hidden == "--threads" else str)
     args = parser.parse_args(argv)
+    started = time.time()
+    if args.threads:
+        limit_threads(args.threads)
     if args.dev:
         args.seeds = (0, 10)
     if args.smoke:
@@ -259,35 +376,36 @@ def main(argv=None):
         args.seeds, args.budget, args.epochs, args.memory_trials, args.top_k = (0, 1), 2, 1, 7, 1
         args.train, args.validation = 64, 64  # two steps and one validation batch per trial
         _smoke.eager()  # a few steps per model: cheaper eager than traced
+    if args.workers is not None and args.workers < 1:
+        parser.error(f"--workers must be >= 1; received: {args.workers}")
+    seeds = range(*args.seeds)
+    workers = min(args.workers or (1 if args.smoke else 2), max(1, len(seeds)))
     directory = tempfile.mkdtemp(prefix="bench_guided_")
+    if args.rows_to:  # a worker (run_workers): its seeds' rows to a file, for the parent to merge
+        import numpy as np
+
+        with np.load(args.features) as saved:
+            features, labels = saved["features"], saved["labels"]
+        hm = hypermodel(features.shape[1])
+        rows = run_seeds(seeds, features, labels, hm, args, directory)
+        with open(args.rows_to, "w") as out:
+            json.dump(rows, out)
+        return
     print(f"load average at start: {os.getloadavg()}")
     features, labels = cached_features(os.path.join(directory, "cache"))
     dim = features.shape[1]
     hm = hypermodel(dim)
-    seeds = range(*args.seeds)
     print(f"reference backbone features {features.shape}; seeds {seeds.start}-{seeds.stop - 1}; "
           f"{args.budget} trials x {args.epochs} epochs per method (Hyperband: "
-          f"{args.budget * args.epochs} epochs)")
+          f"{args.budget * args.epochs} epochs); {workers} worker process(es)")
 
-    val_best = {m: [] for m in args.methods}
-    test = {m: [] for m in args.methods}
-    curves = {m: [] for m in args.methods}
-    for seed in seeds:
-        parts = split(features, labels, seed, args.train, args.validation)
-        train, validation, test_split = datasets(parts, seed)
-        line = []
-        for method in args.methods:
-            start = time.time()
-            if method == "hyperband":
-                values, scores, epochs = run_hyperband(hm, train, validation, args, seed, directory)
-            else:
-                values, scores, epochs = run_guided(method, hm, train, validation, args, seed, directory)
-            val_best[method].append(max(s for s in scores if s is not None and not math.isnan(s)))
-            test[method].append(test_accuracy(hm, values, train, test_split, args, seed))
-            curves[method].append((best_so_far(scores), epochs))
-            line.append(f"{method} val {val_best[method][-1]:.3f} test {test[method][-1]:.3f} "
-                        f"({time.time() - start:.0f} s)")
-        print(f"  seed {seed}: " + " | ".join(line), flush=True)
+    if workers > 1:
+        rows = run_workers(seeds, features, labels, args, workers, directory)
+    else:
+        rows = run_seeds(seeds, features, labels, hm, args, directory)
+    val_best = {m: [row[m]["val_best"] for row in rows] for m in args.methods}
+    test = {m: [row[m]["test"] for row in rows] for m in args.methods}
+    curves = {m: [(row[m]["curve"], row[m]["epochs"]) for row in rows] for m in args.methods}
 
     headline = {"seeds": f"{seeds.start}-{seeds.stop - 1}" if len(seeds) else "none"}
     if len(seeds):  # an empty range (e.g. --seeds 0 0) runs the memory measurement alone
@@ -317,7 +435,11 @@ def main(argv=None):
         print(f"\nRSS at each trial's start (MiB): {[round(r) for r in rss]}")
         print(f"least-squares slope over trials 5-{len(rss)}: {slope:.3f} MiB/trial")
         headline["rss_mib_per_trial"] = round(slope, 3)
-    print(f"load average at end: {os.getloadavg()}")
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    headline["wall_s"] = round(time.time() - started, 1)
+    headline["cpu_s"] = round(sum(u.ru_utime + u.ru_stime for u in usage), 1)  # this process + its workers
+    print(f"load average at end: {os.getloadavg()}; wall {headline['wall_s']} s, "
+          f"CPU {headline['cpu_s']} s (all processes)")
     print(json.dumps(headline))
 
 

@@ -9,3 +9,4 @@ def test_guided_search_bench_smoke_prints_headline_json(fresh_python):
         assert 0.0 <= headline[f"win_guided_random_vs_{peer}"] <= 1.0
     assert 0.0 < headline["test_median_hyperband"] <= 1.0
     assert "rss_mib_per_trial" in headline
+    assert headline["wall_s"] > 0 and headline["cpu_s"] > 0
