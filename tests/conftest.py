@@ -8,10 +8,29 @@ os.environ.setdefault("KERAS_RECIPES_FAST", "1")
 import pytest  # noqa: E402
 
 
+# Keras's clear_session() (after every test) and KerasTuner (before every trial) call
+# gc.collect(), which walks every object the process holds: TensorFlow's or JAX's and
+# whatever earlier tests left alive, 0.3-0.5 s a call and more the further into the suite.
+# Objects alive when a test (or a file) starts are frozen (gc.freeze, O(1)), so those
+# collections walk only what the test itself made; each file's end unfreezes and collects
+# once, so the cyclic garbage of its module fixtures is still freed.
+@pytest.fixture(autouse=True, scope="module")
+def _heap_frozen_per_file():
+    import gc
+
+    gc.freeze()
+    yield
+    gc.unfreeze()
+    gc.collect()
+
+
 @pytest.fixture(autouse=True)
-def _seeded():
+def _seeded(_heap_frozen_per_file):
+    import gc
+
     import keras
 
+    gc.freeze()
     keras.utils.set_random_seed(1234)
     yield
     keras.backend.clear_session()

@@ -9,7 +9,6 @@ import keras
 import keras_tuner
 import numpy as np
 import pytest
-from frozen_heap import frozen_heap
 
 from keras_recipes.representation.architecture_search import (
     ArchitectureHyperModel, active_names, architecture_space, reference_network, searched_network, solve_width,
@@ -112,10 +111,9 @@ def test_guided_search_narrows_macro_and_micro_choices(tmp_path):
     # and 2 validation batches per trial, and one trial in the narrowed round (its space is what is checked).
     splits = load_digits(image_size=8, seed=0)
     hypermodel = ArchitectureHyperModel((8, 8, 1), 10, max_groups=2)
-    with frozen_heap():
-        result = guided_search(hypermodel, splits.train, validation_data=splits.validation.take(2), epochs=1,
-                               steps_per_epoch=2, trials=(3, 1), top_k=2, narrowing="hull",
-                               directory=str(tmp_path), verbose=0)
+    result = guided_search(hypermodel, splits.train, validation_data=splits.validation.take(2), epochs=1,
+                           steps_per_epoch=2, trials=(3, 1), top_k=2, narrowing="hull",
+                           directory=str(tmp_path), verbose=0)
     initial = architecture_space(2)
     for trial in result.trials:  # every trial records only the choices its network used
         choices = {k: v for k, v in trial.items() if k in initial}

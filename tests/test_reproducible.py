@@ -14,7 +14,6 @@ import json
 import threading
 
 import pytest
-from frozen_heap import frozen_heap
 
 FRESH = """
 import json, os, sys
@@ -44,8 +43,7 @@ def test_seeded_results_repeat_in_a_fresh_process(tmp_path, monkeypatch, fresh_p
     waiting.start()
     monkeypatch.setenv("KERAS_RECIPES_FAST", "1")
     try:
-        with frozen_heap():  # the search's per-trial gc.collect() walks only what it allocates
-            second = json.loads(json.dumps(repro_job.results(str(tmp_path / "b"), noise=2)))
+        second = json.loads(json.dumps(repro_job.results(str(tmp_path / "b"), noise=2)))
     finally:
         waiting.join()
     if "error" in answer:

@@ -5,7 +5,6 @@ import functools
 import keras
 import numpy as np
 import pytest
-from frozen_heap import frozen_heap
 
 from keras_recipes.datasets import load_digits
 from keras_recipes.trials import candidate_rates
@@ -78,10 +77,9 @@ def _mlp(width=32):
 @pytest.mark.slow
 def test_the_whole_recipe_in_one_call(tmp_path):
     data = load_digits(image_size=8, batch_size=64)  # trials train eagerly: half the steps of batch 32
-    with frozen_heap():
-        report = seven_step_recipe(functools.partial(_mlp, width=32), data, rates=(1e-1, 1e-2, 1e-5),
-                                   rate_iterations=30, coarse_trials=2, coarse_epochs=1, refine_trials=1,
-                                   refine_epochs=3, loops=1, directory=str(tmp_path))
+    report = seven_step_recipe(functools.partial(_mlp, width=32), data, rates=(1e-1, 1e-2, 1e-5),
+                               rate_iterations=30, coarse_trials=2, coarse_epochs=1, refine_trials=1,
+                               refine_epochs=3, loops=1, directory=str(tmp_path))
     assert report.initial_loss.ok and report.rates.kept and 1e-5 not in report.rates.kept
     assert 1 <= len(report.refined) <= 2 and len(report.readings) == len(report.refined)
     lr = report.coarse.best_hyperparameters["learning_rate"]

@@ -5,7 +5,6 @@ import math
 
 import pytest
 
-from frozen_heap import frozen_heap
 from keras_recipes.datasets import load_digits
 from keras_recipes.tuning import (
     BundleHyperModel, Choice, Fixed, Float, Int, beam_spaces, compile_and_fit, guided_search,
@@ -65,10 +64,9 @@ def test_rounds_can_train_longer_and_weight_decay_batch_size_are_searchable(tmp_
 
     hypermodel = BundleHyperModel(TINY, {"weight_decay": Float(1e-5, 1e-3, log=True),
                                          "batch_size": Choice([64, 128])}, train=train)
-    with frozen_heap():
-        result = guided_search(hypermodel, data.train.take(2), validation_data=data.validation.take(1),
-                               trials=(1, 1), top_k=1, round_epochs=(1, 2), epochs=5,
-                               directory=str(tmp_path), verbose=0)
+    result = guided_search(hypermodel, data.train.take(2), validation_data=data.validation.take(1),
+                           trials=(1, 1), top_k=1, round_epochs=(1, 2), epochs=5,
+                           directory=str(tmp_path), verbose=0)
     assert [epochs for epochs, _, _ in seen] == [1, 2]
     assert all(1e-5 <= wd <= 1e-3 and bs in (64, 128) for _, wd, bs in seen)
     assert len(result.trials) == 2
@@ -94,10 +92,9 @@ def test_narrowed_rounds_split_their_trials_among_separate_neighbourhoods(tmp_pa
     hypermodel = BundleHyperModel(TINY, {"learning_rate": Float(1e-4, 1e-1, log=True),
                                          "optimizer": Choice(["adam", "sgd"])}, train=train)
     warm = [{"learning_rate": 2e-4, "optimizer": "sgd"}, {"learning_rate": 5e-2, "optimizer": "adam"}]
-    with frozen_heap():
-        result = guided_search(hypermodel, data.train, validation_data=data.validation.take(1),
-                               steps_per_epoch=1, trials=(3, 4), top_k=2, warm_start=warm,
-                               directory=str(tmp_path), verbose=0)
+    result = guided_search(hypermodel, data.train, validation_data=data.validation.take(1),
+                           steps_per_epoch=1, trials=(3, 4), top_k=2, warm_start=warm,
+                           directory=str(tmp_path), verbose=0)
     first = [t for t in result.trials if t["round"] == 0]
     labels = {t["learning_rate"]: f"r0:{t['trial_id']}" for t in first}
     beam = [t for t in result.trials if t["round"] == 1]

@@ -7,7 +7,6 @@ import keras_tuner
 import numpy as np
 import pytest
 
-from frozen_heap import frozen_heap
 from keras_recipes.datasets import load_digits
 from keras_recipes.tuning import (
     BundleHyperModel, Choice, Float, Int, beam_spaces, compile_and_fit, guided_search,
@@ -34,11 +33,10 @@ def splits():
 
 def _search(splits, directory, hypermodel=None, **kwargs):
     kwargs = {"trials": (3, 2), "top_k": 2, "warm_start": [WARM], **kwargs}
-    with frozen_heap():
-        return guided_search(hypermodel or _hypermodel(), splits.train,
-                             validation_data=splits.validation, epochs=1, steps_per_epoch=2,
-                             run_eagerly=True, directory=str(directory),
-                             project_name="p", verbose=0, **kwargs)
+    return guided_search(hypermodel or _hypermodel(), splits.train,
+                         validation_data=splits.validation, epochs=1, steps_per_epoch=2,
+                         run_eagerly=True, directory=str(directory),
+                         project_name="p", verbose=0, **kwargs)
 
 
 @pytest.fixture(scope="module")
