@@ -371,7 +371,7 @@ def main(argv=None):
     if args.dev:
         args.seeds = (0, 10)
     if args.smoke:
-        import _smoke  # bench/_smoke.py
+        from support import smoke as _smoke  # bench/support/smoke.py
 
         args.seeds, args.budget, args.epochs, args.memory_trials, args.top_k = (0, 1), 2, 1, 7, 1
         args.train, args.validation = 64, 64  # two steps and one validation batch per trial

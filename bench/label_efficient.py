@@ -38,7 +38,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-import _smoke  # noqa: E402  (bench/_smoke.py: --smoke only)
+from support import smoke as _smoke  # noqa: E402  (bench/support/smoke.py: --smoke only)
 
 from keras_recipes.augment.views import shift_scale_view, strong_view, weak_view  # noqa: E402
 from keras_recipes.datasets import load_digits, symmetric_noise  # noqa: E402
@@ -73,7 +73,7 @@ def cnn(shape, classes=10, width=16):
 
 
 def load(dataset, seed, labelled_fraction=1.0, smoke=False):
-    if smoke and dataset == "digits":  # 20 per class (bench/_smoke.py): 140 training images, at 5% one label a class
+    if smoke and dataset == "digits":  # 20 per class (bench/support/smoke.py): 140 training images, at 5% one label a class
         return _smoke.tiny_digits(20, labelled_fraction=labelled_fraction, seed=seed)
     if dataset == "mnist":
         from keras_recipes.datasets.mnist import load_mnist
@@ -231,7 +231,7 @@ def main(argv=None):
     start = time.perf_counter()
     means = {}
     if args.smoke:
-        _smoke.eager()  # a few steps per model: cheaper eager than traced (bench/_smoke.py)
+        _smoke.eager()  # a few steps per model: cheaper eager than traced (bench/support/smoke.py)
     runners = {"distill": lambda s: run_distillation(load(args.dataset, s, smoke=args.smoke), cfg["distill"], s),
                "denoise": lambda s: run_denoising(load(args.dataset, s, smoke=args.smoke), cfg["denoise"], s),
                "semi": lambda s: run_semi_supervised(args.dataset, cfg["semi"], s, smoke=args.smoke),

@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
-import _smoke  # noqa: E402  (bench/_smoke.py: --smoke only)
+from support import smoke as _smoke  # noqa: E402  (bench/support/smoke.py: --smoke only)
 
 try:
     import representation_pretext  # noqa: E402
@@ -44,7 +44,7 @@ except ImportError:
 
 
 def smoke_data(args, seed):
-    """``--smoke``: 20 8x8 digits per class (``bench/_smoke.py``: 5% of the 140 training labels keeps one per
+    """``--smoke``: 20 8x8 digits per class (``bench/support/smoke.py``: 5% of the 140 training labels keeps one per
     class for A5); the full run: each recipe's own default data."""
     return _smoke.tiny_digits(20, image_size=8, seed=seed) if args.smoke else None
 
@@ -79,13 +79,11 @@ def occlusion(args, seed):
 def coral(args, seed):
     from keras_recipes.representation import coral_adaptation
 
-    if args.smoke:  # CORAL loads every digit (no data argument): ~40 steps per model, cheaper traced
-        _smoke.eager(False)
-    result = coral_adaptation(args.coral_target, image_size=args.coral_size, epochs=args.epochs, width=args.width,
-                              seed=seed)
+    # smoke: CORAL loads every digit (no data argument), ~40 steps per model: cheaper traced
+    with _smoke.traced(args.smoke):
+        result = coral_adaptation(args.coral_target, image_size=args.coral_size, epochs=args.epochs,
+                                  width=args.width, seed=seed)
     print(result.table())
-    if args.smoke:
-        _smoke.eager()
     return {"coral_gain": result.deep_gain, "classic_coral_gain": result.classic_gain,
             "coral_source_only_target": result.rows["source only"]["target"]}
 
@@ -109,7 +107,7 @@ def main(argv=None):
     if args.smoke:
         args.seeds, args.epochs, args.width, args.synthetic, args.pretrain_epochs, args.steps = 1, 1, 4, 100, 1, 4
         args.coral_target, args.coral_size = "inverted", 8  # no MNIST load in CI; the full run measures MNIST
-        _smoke.eager()  # a few steps per model: cheaper eager than traced (bench/_smoke.py)
+        _smoke.eager()  # a few steps per model: cheaper eager than traced (bench/support/smoke.py)
     if "pretext" in args.parts and representation_pretext is None:
         print("bench/representation_pretext.py is missing: pretext_probe_gain and nas_vs_default are not measured")
     start, cpu_start = time.time(), time.process_time()

@@ -35,7 +35,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-import _smoke  # noqa: E402  (bench/_smoke.py: --smoke only)
+from support import smoke as _smoke  # noqa: E402  (bench/support/smoke.py: --smoke only)
 
 from keras_recipes.datasets import load_digits, load_mnist  # noqa: E402
 from keras_recipes.representation.architecture_search import architecture_search  # noqa: E402
@@ -47,7 +47,7 @@ HEADLINE = ("pretext_probe_gain", "nas_vs_default")
 def measure(seed: int, smoke: bool) -> dict:
     """One seed's figures (accuracy points): pretext gains over random init, and NAS vs the zoo default."""
     start = time.time()
-    if smoke:  # a few dozen 8x8 digits of three classes (bench/_smoke.py)
+    if smoke:  # a few dozen 8x8 digits of three classes (bench/support/smoke.py)
         splits = _smoke.tiny_digits(20, classes=(0, 1, 2), labelled_fraction=0.2, seed=seed)
         pretext = compare_pretext(splits, pretrain_epochs=1, fine_tune_epochs=1, seed=seed)  # all four tasks
     else:
@@ -80,7 +80,7 @@ def main(argv=None):
     parser.add_argument("--smoke", action="store_true", help="tiny data, one seed pair: seconds")
     args = parser.parse_args(argv)
     if args.smoke:
-        _smoke.eager()  # a few steps per model: cheaper eager than traced (bench/_smoke.py)
+        _smoke.eager()  # a few steps per model: cheaper eager than traced (bench/support/smoke.py)
     seeds = list(range(2 if args.smoke else args.seeds))
     start = time.time()
     runs = []

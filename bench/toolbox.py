@@ -59,7 +59,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     arms = REGULARIZERS
     if args.smoke:
-        import _smoke  # bench/_smoke.py
+        from support import smoke as _smoke  # bench/support/smoke.py
 
         args.seeds, args.epochs, args.width, arms = 1, 1, 4, SMOKE_ARMS
         _smoke.eager()  # a few steps per model: cheaper eager than traced
@@ -71,7 +71,7 @@ def main(argv=None):
     accuracy = {arm: [] for arm in arms}
     extra = {}
     for seed in range(args.seeds):
-        if args.smoke:  # 20 digits per class (bench/_smoke.py): 30 labelled training images at 20%
+        if args.smoke:  # 20 digits per class (bench/support/smoke.py): 30 labelled training images at 20%
             splits = _smoke.tiny_digits(20, labelled_fraction=args.fraction, seed=seed)
         else:
             splits = load_digits(labelled_fraction=args.fraction, seed=seed)

@@ -31,6 +31,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+from support import smoke as _smoke  # noqa: E402  (bench/support/smoke.py: --smoke only)
+
 
 def _mlp(width=64):
     import keras
@@ -48,9 +50,7 @@ def measure(seed: int, smoke: bool) -> dict:
     from keras_recipes.training import OPTIMIZERS, compare_adversarial_training, compare_optimizers
     from keras_recipes.tuning import seven_step_recipe
 
-    if smoke:  # 20 digits per class (bench/_smoke.py): 140 training images
-        import _smoke
-
+    if smoke:  # 20 digits per class (bench/support/smoke.py): 140 training images
         data = _smoke.tiny_digits(20, seed=seed)
     else:
         data = load_digits(image_size=8, labelled_fraction=0.25, seed=seed)
@@ -69,18 +69,13 @@ def measure(seed: int, smoke: bool) -> dict:
                fgsm_attacked_adversarial=adv.attacked["adversarial"], fgsm_robust_gain=adv.robust_gain)
 
     refine_epochs = 1 if smoke else 12
-    if smoke:  # step 2 overfits two batches for up to 100 epochs: cheaper traced (bench/_smoke.py)
-        import _smoke
-
-        _smoke.eager(False)
-    with tempfile.TemporaryDirectory() as directory:
+    # smoke: step 2 overfits two batches for up to 100 epochs, cheaper traced (bench/support/smoke.py)
+    with tempfile.TemporaryDirectory() as directory, _smoke.traced(smoke):
         report = seven_step_recipe(
             _mlp, data, rates=(1e-1, 1e-2) if smoke else (1e-1, 1e-2, 1e-3, 1e-4),
             rate_iterations=15 if smoke else 100, min_drop=0.05 if smoke else 0.25, coarse_trials=1 if smoke else 5,
             coarse_epochs=1 if smoke else 3, refine_trials=1 if smoke else 3, refine_epochs=refine_epochs,
             loops=0 if smoke else 1, directory=directory, seed=seed)
-    if smoke:
-        _smoke.eager()
     default = compare_optimizers(_mlp, data, optimizers={"default": lambda: keras.optimizers.Adam(1e-3)},
                                  epochs=refine_epochs, seed=seed)
     out["recipe_accuracy"] = report.test_accuracy
@@ -96,8 +91,6 @@ def main():
     parser.add_argument("--smoke", action="store_true", help="one seed, tiny runs (seconds)")
     args = parser.parse_args()
     if args.smoke:
-        import _smoke  # bench/_smoke.py
-
         _smoke.eager()  # a few steps per model: cheaper eager than traced
     seeds = 1 if args.smoke else args.seeds
     start, rows = time.time(), []

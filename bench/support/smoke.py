@@ -13,6 +13,8 @@ nothing. Two things make it slow, and both are smoke-only here:
 The full runs (no ``--smoke``) never call this module.
 """
 
+import contextlib
+
 
 def eager(enabled=True):
     """Run every Keras step eagerly on TensorFlow (no ``tf.function`` traced per model); other backends: no-op.
@@ -26,6 +28,21 @@ def eager(enabled=True):
         import tensorflow as tf
 
         tf.config.run_functions_eagerly(enabled)
+
+
+@contextlib.contextmanager
+def traced(enabled=True):
+    """Keras steps traced inside the block, eager again after it; a no-op when ``enabled`` is false.
+
+    For a smoke run's part whose models take tens of steps each (see ``eager``).
+    """
+    if enabled:
+        eager(False)
+    try:
+        yield
+    finally:
+        if enabled:
+            eager()
 
 
 def tiny_digits(per_class=10, *, image_size=8, classes=None, labelled_fraction=1.0, seed=0):
