@@ -51,10 +51,13 @@ import math
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from support.workers import cores, limit_threads  # noqa: E402
 
 METHODS = ("random", "bayesian", "hyperband", "guided_random", "guided_bayesian")
 GUIDED = ("guided_random", "guided_bayesian")
@@ -230,15 +233,13 @@ def run_workers(seeds, features, labels, args, workers, directory):
     to the shared stdout as they finish, so blocks interleave there.
     """
     import subprocess
-    import sys
 
     import numpy as np
 
     bounds = [seeds.start + len(seeds) * i // workers for i in range(workers + 1)]
     feature_file = os.path.join(directory, "features.npz")
     np.savez(feature_file, features=features, labels=labels)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    threads = max(1, cores // workers)
+    threads = max(1, cores() // workers)
     sys.stdout.flush()
     running = []
     for first, stop in zip(bounds, bounds[1:]):
@@ -262,20 +263,6 @@ def run_workers(seeds, features, labels, args, workers, directory):
             if process.poll() is None:
                 process.kill()
     return sorted(rows, key=lambda row: row["seed"])
-
-
-def limit_threads(threads):
-    """Give TensorFlow ``threads`` intra-op threads and one inter-op thread (call before anything runs).
-
-    Workers share the cores: left at TensorFlow's default (a pool as wide as the
-    machine, in each process), two workers on two cores would each spin a
-    thread per core and fight over them; a trial's ops on a 64-wide head are
-    too small to gain from more than one core anyway.
-    """
-    import tensorflow as tf
-
-    tf.config.threading.set_intra_op_parallelism_threads(threads)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
 
 
 def sign_test(wins, losses):

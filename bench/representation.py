@@ -15,18 +15,29 @@
   network trained on the 8x8 scikit-learn digits: Deep CORAL minus
   source-only, and classic CORAL minus the same linear classifier unaligned.
 * Pretext tasks and architecture search (``pretext_probe_gain``,
-  ``nas_vs_default``): from ``bench/representation_pretext.py``'s
-  ``measure(seed, smoke)`` when that file is present (another branch).
+  ``nas_vs_default``): ``bench/representation_pretext.py``'s ``pretext`` and
+  ``search`` parts.
 
-    PYTHONPATH=. python bench/representation.py            # defaults: 3 seeds
+Every (seed, part) pair is one unit of work; ``--workers N`` (default 2, one
+per core of the 2-core machine) fresh processes share the units, each taking
+the next as it finishes one, costliest first, with TensorFlow limited to
+cores/N threads each. Every recipe seeds itself, so which process runs a
+unit does not matter; the figures are keyed by unit. The JSON line records
+``seconds`` (wall), ``cpu_seconds`` (with the workers) and each part's
+summed wall seconds.
+
+    PYTHONPATH=. python bench/representation.py            # defaults: 3 seeds, 2 workers
     PYTHONPATH=. python bench/representation.py --smoke    # seconds: the CI test runs this
 
 The last line printed is one JSON object of the headline figures (means over seeds).
 """
 
 import argparse
+import concurrent.futures
 import json
+import multiprocessing
 import os
+import resource
 import sys
 import time
 
@@ -35,12 +46,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
+import representation_pretext  # noqa: E402
 from support import smoke as _smoke  # noqa: E402  (bench/support/smoke.py: --smoke only)
-
-try:
-    import representation_pretext  # noqa: E402
-except ImportError:
-    representation_pretext = None
+from support.workers import cores, limit_threads  # noqa: E402
 
 
 def smoke_data(args, seed):
@@ -88,7 +96,50 @@ def coral(args, seed):
             "coral_source_only_target": result.rows["source only"]["target"]}
 
 
-PARTS = {"invariance": invariance, "synthetic": synthetic, "occlusion": occlusion, "coral": coral}
+def pretext(args, seed):
+    return representation_pretext.pretext(seed, args.smoke)
+
+
+def search(args, seed):
+    return representation_pretext.search(seed, args.smoke)
+
+
+# Costliest first (one quiet seed: search 523 s, pretext 114, the others about 20 each), so that
+# workers taking the next part in this order share the work out evenly.
+PARTS = {"search": search, "pretext": pretext, "coral": coral, "synthetic": synthetic, "occlusion": occlusion,
+         "invariance": invariance}
+REPORTED = ("invariance", "synthetic", "occlusion", "coral", "pretext", "search")  # the docstring's order
+
+
+def run_part(name, args, seed):
+    """One part of one seed: (its figures, its wall seconds)."""
+    start = time.time()
+    print(f"\n[{name}] seed {seed}", flush=True)
+    figures = PARTS[name](args, seed)
+    seconds = time.time() - start
+    print(f"[{name}] seed {seed}: {seconds:.0f} s", flush=True)
+    return figures, seconds
+
+
+def start_worker(threads, smoke):
+    """A worker process's set-up: its share of the cores, and eager steps in smoke mode (as in the parent)."""
+    limit_threads(threads)
+    if smoke:
+        _smoke.eager()
+
+
+def run_parts(units, args, workers):
+    """Run every (seed, part) unit; with ``workers`` > 1, in that many fresh processes that each take the
+    next unit as they finish one (costliest first). Results are keyed by unit, so the order a unit finishes
+    in does not change the figures."""
+    if workers == 1:
+        return {unit: run_part(unit[1], args, unit[0]) for unit in units}
+    sys.stdout.flush()
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=start_worker,
+                                                initargs=(max(1, cores() // workers), args.smoke)) as pool:
+        futures = {unit: pool.submit(run_part, unit[1], args, unit[0]) for unit in units}
+        return {unit: future.result() for unit, future in futures.items()}
 
 
 def main(argv=None):
@@ -101,29 +152,29 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=160, help="A5 full-training steps (fine-tuning: a quarter)")
     parser.add_argument("--coral-target", choices=("mnist", "inverted", "blurred"), default="mnist")
     parser.add_argument("--coral-size", type=int, default=16, help="side both CORAL domains are resized to")
-    parser.add_argument("--parts", nargs="+", choices=(*PARTS, "pretext"), default=[*PARTS, "pretext"])
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS))
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes sharing the parts (default: 2, one per core of a 2-core machine; "
+                             "--smoke: 1, in this process)")
     parser.add_argument("--smoke", action="store_true", help="seconds-long run for CI")
     args = parser.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        parser.error(f"--workers must be >= 1; received: {args.workers}")
     if args.smoke:
         args.seeds, args.epochs, args.width, args.synthetic, args.pretrain_epochs, args.steps = 1, 1, 4, 100, 1, 4
         args.coral_target, args.coral_size = "inverted", 8  # no MNIST load in CI; the full run measures MNIST
         _smoke.eager()  # a few steps per model: cheaper eager than traced (bench/support/smoke.py)
-    if "pretext" in args.parts and representation_pretext is None:
-        print("bench/representation_pretext.py is missing: pretext_probe_gain and nas_vs_default are not measured")
-    start, cpu_start = time.time(), time.process_time()
+    units = [(seed, name) for name in PARTS if name in args.parts for seed in range(args.seeds)]
+    workers = min(args.workers or (1 if args.smoke else 2), len(units))
+    print(f"{args.seeds} seed(s) x {len(args.parts)} part(s) in {workers} process(es)", flush=True)
+    start = time.time()
+    done = run_parts(units, args, workers)
     rows = []
     for seed in range(args.seeds):
         row = {}
-        for name in args.parts:
-            part_start = time.time()
-            if name == "pretext":
-                if representation_pretext is None:
-                    continue
-                row.update(representation_pretext.measure(seed=seed, smoke=args.smoke))
-            else:
-                print(f"\n[{name}] seed {seed}", flush=True)
-                row.update(PARTS[name](args, seed))
-            print(f"[{name}] seed {seed}: {time.time() - part_start:.0f} s", flush=True)
+        for name in REPORTED:
+            if (seed, name) in done:
+                row.update(done[seed, name][0])
         print(f"seed {seed}: " + ", ".join(f"{k} {v:+.4f}" for k, v in row.items()), flush=True)
         rows.append(row)
     print("\nover seeds          mean      spread (std)")
@@ -133,8 +184,11 @@ def main(argv=None):
         print(f"{key:<26} {values.mean():+.4f}   {values.std():.4f}")
         headline[key] = round(float(values.mean()), 4)
         headline[f"{key}_spread"] = round(float(values.std()), 4)
-    headline.update({"pretext_missing": representation_pretext is None, "seeds": args.seeds,
-                     "seconds": round(time.time() - start, 1), "cpu_seconds": round(time.process_time() - cpu_start, 1),
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    headline.update({"seeds": args.seeds, "workers": workers, "seconds": round(time.time() - start, 1),
+                     "cpu_seconds": round(sum(u.ru_utime + u.ru_stime for u in usage), 1),  # with the workers
+                     "part_seconds": {name: round(sum(s for (_, n), (_, s) in done.items() if n == name), 1)
+                                      for name in PARTS if name in args.parts},
                      "smoke": args.smoke})
     print(json.dumps(headline))
 

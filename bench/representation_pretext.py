@@ -20,8 +20,8 @@
     PYTHONPATH=. python bench/representation_pretext.py            # 3 seeds
     PYTHONPATH=. python bench/representation_pretext.py --smoke    # seconds
 
-``measure(seed, smoke)`` returns one seed's figures (``bench/representation.py``
-merges them with the other representation figures). The last line printed
+``pretext(seed, smoke)`` and ``search(seed, smoke)`` return one seed's figures of
+each half (``bench/representation.py`` runs them as two of its parts). The last line printed
 is one JSON object of the headline figures.
 """
 
@@ -46,31 +46,40 @@ HEADLINE = ("pretext_probe_gain", "nas_vs_default")
 
 def measure(seed: int, smoke: bool) -> dict:
     """One seed's figures (accuracy points): pretext gains over random init, and NAS vs the zoo default."""
+    return {**pretext(seed, smoke), **search(seed, smoke)}
+
+
+def pretext(seed: int, smoke: bool) -> dict:
+    """One seed's pretext figures (accuracy points): probe and fine-tune gains over random init."""
     start = time.time()
     if smoke:  # a few dozen 8x8 digits of three classes (bench/support/smoke.py)
         splits = _smoke.tiny_digits(20, classes=(0, 1, 2), labelled_fraction=0.2, seed=seed)
-        pretext = compare_pretext(splits, pretrain_epochs=1, fine_tune_epochs=1, seed=seed)  # all four tasks
+        result = compare_pretext(splits, pretrain_epochs=1, fine_tune_epochs=1, seed=seed)  # all four tasks
     else:
         splits = load_mnist(labelled_fraction=0.05, seed=seed)
-        pretext = compare_pretext(splits, pretrain_epochs=2, fine_tune_epochs=15, seed=seed)
-    figures = {"pretext_probe_gain": 100 * pretext.gain("probe_accuracy"),
-               "pretext_finetune_gain": 100 * pretext.gain("fine_tune_accuracy"),
-               "random_init_probe": 100 * pretext.probe_accuracy[0]}
-    for name, probe, tuned in zip(pretext.names[1:], pretext.probe_accuracy[1:], pretext.fine_tune_accuracy[1:]):
+        result = compare_pretext(splits, pretrain_epochs=2, fine_tune_epochs=15, seed=seed)
+    figures = {"pretext_probe_gain": 100 * result.gain("probe_accuracy"),
+               "pretext_finetune_gain": 100 * result.gain("fine_tune_accuracy"),
+               "random_init_probe": 100 * result.probe_accuracy[0]}
+    for name, probe, tuned in zip(result.names[1:], result.probe_accuracy[1:], result.fine_tune_accuracy[1:]):
         figures[f"probe_{name}"] = 100 * probe
         figures[f"finetune_{name}"] = 100 * tuned
     figures["pretext_wall_s"] = time.time() - start
+    return figures
+
+
+def search(seed: int, smoke: bool) -> dict:
+    """One seed's architecture-search figures (accuracy points): best searched vs the zoo reference."""
     start = time.time()
     digits = _smoke.tiny_digits(10, seed=seed) if smoke else load_digits(image_size=16, seed=seed)
     with tempfile.TemporaryDirectory() as directory:
         nas = architecture_search(digits, trials=(1, 1) if smoke else (6, 3), epochs=1 if smoke else 3,
                                   top_k=1 if smoke else 2, max_groups=2 if smoke else 3,
                                   directory=directory, seed=seed)
-    figures.update(nas_vs_default=100 * nas.gain, nas_best=100 * nas.best_accuracy,
-                   nas_default=100 * nas.reference_accuracy,
-                   nas_size_ratio=nas.best_params / nas.reference_params, nas_wall_s=time.time() - start)
-    print(f"seed {seed}: pretext {figures['pretext_wall_s']:.0f} s, search {figures['nas_wall_s']:.0f} s wall; "
-          f"best choices {nas.best_choices}", flush=True)
+    figures = {"nas_vs_default": 100 * nas.gain, "nas_best": 100 * nas.best_accuracy,
+               "nas_default": 100 * nas.reference_accuracy,
+               "nas_size_ratio": nas.best_params / nas.reference_params, "nas_wall_s": time.time() - start}
+    print(f"seed {seed}: search {figures['nas_wall_s']:.0f} s wall; best choices {nas.best_choices}", flush=True)
     return figures
 
 
