@@ -203,6 +203,8 @@ def run_cached(args):
             return report
         cache.clear()
         warm_extract = timed(lambda: cache.extract(bundle, data, verbose=0))[1]
+        # A hit now, while the content-keyed entry exists (the clear() calls below remove every entry).
+        report["hit"] = timed(lambda: cache.extract(bundle, data, verbose=0))[1]
         steady = steady_epoch([e - extracted for e in ends.ends])
         report["warm"] = {**{f"e{e}": warm_extract + e * steady for e in MARKS if e <= args.epochs},
                           "extract": warm_extract}
@@ -216,7 +218,6 @@ def run_cached(args):
                                                           verbose=0))[1])
         report["extract_versioned"] = min(versioned)
         report["extract_content"] = warm_extract
-        report["hit"] = timed(lambda: cache.extract(bundle, data, verbose=0))[1]
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return report
