@@ -104,8 +104,8 @@ def search(args, seed):
     return representation_pretext.search(seed, args.smoke)
 
 
-# Costliest first (one quiet seed: search 523 s, pretext 114, the others about 20 each), so that
-# workers taking the next part in this order share the work out evenly.
+# Costliest first (one seed in a one-thread worker, quiet: search 480-560 s, pretext 220-230, the others
+# 20-40 each), so that workers taking the next part in this order share the work out evenly.
 PARTS = {"search": search, "pretext": pretext, "coral": coral, "synthetic": synthetic, "occlusion": occlusion,
          "invariance": invariance}
 REPORTED = ("invariance", "synthetic", "occlusion", "coral", "pretext", "search")  # the docstring's order

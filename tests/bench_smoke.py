@@ -20,7 +20,8 @@ runpy.run_path(path, run_name="__main__")
 """
 
 
-def run_smoke(fresh_python, script, *, timeout):
-    """Run ``bench/<script> --smoke`` in a fresh process; fail on a non-zero exit; return (headline dict, stdout)."""
-    stdout = fresh_python(RUN_AS_MAIN, ROOT / "bench" / script, "--smoke", timeout=timeout)
+def run_smoke(fresh_python, script, *arguments, timeout):
+    """Run ``bench/<script> --smoke [arguments]`` in a fresh process; fail on a non-zero exit; return (headline
+    dict, stdout)."""
+    stdout = fresh_python(RUN_AS_MAIN, ROOT / "bench" / script, "--smoke", *arguments, timeout=timeout)
     return json.loads(stdout.strip().splitlines()[-1]), stdout

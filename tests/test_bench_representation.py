@@ -12,3 +12,11 @@ def test_bench_smoke_ends_with_the_headline_json(fresh_python):
     assert headline["smoke"] is True and headline["seeds"] == 1 and headline["workers"] == 1
     assert isinstance(headline["pretext_probe_gain"], float) and isinstance(headline["nas_vs_default"], float)
     assert set(headline["part_seconds"]) == {"search", "pretext", "coral", "synthetic", "occlusion", "invariance"}
+
+
+def test_bench_smoke_shares_its_parts_among_worker_processes(fresh_python):
+    headline, out = run_smoke(fresh_python, "representation.py", "--workers", "2", "--parts", "occlusion",
+                              "invariance", timeout=300)
+    assert headline["workers"] == 2 and set(headline["part_seconds"]) == {"occlusion", "invariance"}
+    assert "occlusion_gain" in headline and "invariance_gain" in headline and "coral_gain" not in headline
+    assert "1 seed(s) x 2 part(s) in 2 process(es)" in out
