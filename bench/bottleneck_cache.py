@@ -16,13 +16,14 @@ Protocol, for a trustworthy ratio on a noisy shared machine: each arm runs
 process, so every "cold" time includes the arm's one-time costs (tracing,
 the first extraction); each process also gives a "warm" figure (the extraction run again, traced already, plus E x the steady
 epoch, i.e. epochs 2..E of the cold run). A run records the wall time at
-the end of every epoch, which gives E=5 and E=10 from the same 10-epoch run. Reported: the
+the end of every epoch, which gives E=5 and E=10 from the same 10-epoch run (at the first
+N; larger N run ``--large-epochs``, default 5, to fit 30 minutes). Reported: the
 median ratio (a)/(b) over the pairs with its minimum and maximum.
 Also measured, each once in a fresh process: extraction throughput vs a
 plain ``encoder.predict`` over the same batches (both warm), and peak
 memory of extraction at N and 2N images streamed from a generator.
 
-    PYTHONPATH=. python bench/bottleneck_cache.py               # N=1000 and N=5000, 5 repeats
+    PYTHONPATH=. python bench/bottleneck_cache.py               # N=1000 (E=10), N=5000 (E=5), 5 repeats
     PYTHONPATH=. python bench/bottleneck_cache.py --smoke       # seconds: tiny images, 1 repeat
 
 Ends with one JSON line of the headline figures. MobileNetV2 is built with
@@ -185,8 +186,6 @@ def run_cached(args):
     bundle = build_bundle(args.image_size, args.encoder)
     steps = -(-len(x) // args.batch_size)
     compile_for(bundle.head, steps_per_execution=steps)
-    if args.jit_compile:  # the extraction's forward (predict_on_batch) compiled once by XLA
-        bundle.encoder.compile(jit_compile=True)
     root = tempfile.mkdtemp(prefix="bottleneck-bench-")
     try:
         cache = FeatureCache(root)
@@ -255,7 +254,7 @@ ARMS = {"uncached": run_uncached, "cached": run_cached, "memory": run_memory}
 MARKS = (5, 10)
 
 
-def fresh(arm, args, images, extras=True):
+def fresh(arm, args, images, epochs, extras=True):
     """Run one arm in a fresh Python process; return its JSON report (in-process for --smoke).
 
     ``extras``: the cached arm also measures warm extraction, plain predict
@@ -264,12 +263,11 @@ def fresh(arm, args, images, extras=True):
     """
     if args.smoke:
         return json.loads(json.dumps(ARMS[arm](argparse.Namespace(
-            **{**vars(args), "images": images, "extras": extras}))))
+            **{**vars(args), "images": images, "epochs": epochs, "extras": extras}))))
     command = [sys.executable, os.path.abspath(__file__), "--arm", arm, "--images", str(images),
-               "--epochs", str(args.epochs), "--image-size", str(args.image_size),
+               "--epochs", str(epochs), "--image-size", str(args.image_size),
                "--batch-size", str(args.batch_size), "--extract-batch", str(args.extract_batch),
-               "--encoder", args.encoder] + (["--jit-compile"] if args.jit_compile else []) + (
-               [] if extras else ["--no-extras"])
+               "--encoder", args.encoder] + ([] if extras else ["--no-extras"])
     done = subprocess.run(command, capture_output=True, text=True, check=False,
                           env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
     if done.returncode != 0:
@@ -285,12 +283,12 @@ def fmt(s, unit="x"):
     return f"median {s['median']:.2f}{unit} (min {s['min']:.2f}, max {s['max']:.2f})"
 
 
-def measure(args, images):
-    """Interleaved fresh-process pairs at ``images`` images; ratios per pair."""
+def measure(args, images, epochs):
+    """Interleaved fresh-process pairs at ``images`` images, ``epochs`` per run; ratios per pair."""
     pairs = []
     for r in range(args.repeats):
-        a = fresh("uncached", args, images)
-        b = fresh("cached", args, images, extras=r == 0)
+        a = fresh("uncached", args, images, epochs)
+        b = fresh("cached", args, images, epochs, extras=r == 0)
         pairs.append((a, b))
         print(f"  N={images} pair {r + 1} (load {a['load']:.1f}, {b['load']:.1f}): uncached cold E5 "
               f"{a['cold']['e5']:.2f} s wall / {a['cold_cpu']['e5']:.2f} s CPU, cached cold E5 "
@@ -315,8 +313,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--images", type=int, nargs="+", default=[1000, 5000],
                         help="N images, one measurement per value (default 1000 5000)")
-    parser.add_argument("--epochs", type=int, default=10, help="head epochs per run (default 10: "
-                        "E=5 and E=10 read from the same run)")
+    parser.add_argument("--epochs", type=int, default=10, help="epochs per run at the first N "
+                        "(default 10: E=5 and E=10 read from the same run)")
+    parser.add_argument("--large-epochs", type=int, default=5,
+                        help="epochs per run at every later N (default 5: E=10 at N=5,000 would add "
+                             "about 8 minutes of uncached epochs)")
     parser.add_argument("--image-size", type=int, default=96, help="side in pixels (default 96)")
     parser.add_argument("--batch-size", type=int, default=32, help="training batch (default 32)")
     parser.add_argument("--extract-batch", type=int, default=32,
@@ -325,8 +326,6 @@ def main(argv=None):
                              "39-47 at 128)")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved pairs (default 5)")
     parser.add_argument("--skip-memory", action="store_true", help="skip the N vs 2N memory run")
-    parser.add_argument("--jit-compile", action="store_true",
-                        help="compile the extraction's forward with XLA (jit_compile=True)")
     parser.add_argument("--no-extras", dest="extras", action="store_false", help=argparse.SUPPRESS)
     parser.add_argument("--encoder", choices=["mobilenetv2", "tiny"], default="mobilenetv2")
     parser.add_argument("--smoke", action="store_true",
@@ -339,17 +338,19 @@ def main(argv=None):
         return
     if args.smoke:
         args.images, args.epochs, args.image_size, args.repeats = [64], 5, 16, 1
+        args.large_epochs = 5
         args.extract_batch, args.encoder, args.skip_memory = 32, "tiny", True
 
     print(f"load average at start: {os.getloadavg()}; cpu count {os.cpu_count()}")
     print(f"MobileNetV2 (weights=None) {args.image_size}x{args.image_size}x3, 5-class head; "
-          f"{args.epochs} epochs per run, batch {args.batch_size}, extraction batch "
-          f"{args.extract_batch}{' under XLA' if args.jit_compile else ''}; {args.repeats} "
+          f"{args.epochs} epochs per run at N={args.images[0]}, {args.large_epochs} at larger N, batch "
+          f"{args.batch_size}, extraction batch {args.extract_batch}; {args.repeats} "
           f"interleaved fresh-process pairs per N. Wall ratios follow the machine's load; CPU "
           f"ratios (process CPU time, all threads) much less so")
     headline = {}
     for images in args.images:
-        ratios, throughput, pairs, last = measure(args, images)
+        epochs = args.epochs if images == args.images[0] else args.large_epochs
+        ratios, throughput, pairs, last = measure(args, images, epochs)
         print(f"\nN={images}: speedup (a) uncached / (b) cached, over {len(pairs)} pairs")
         for name, s in ratios.items():
             print(f"  {name:>8}: {fmt(s)}")
@@ -364,7 +365,7 @@ def main(argv=None):
                          for k, v in ratios.items() if k.startswith("cold")})
         headline[f"extract_vs_predict{tag}"] = round(throughput["extract_vs_predict"]["median"], 2)
     if not args.skip_memory:
-        rows = fresh("memory", args, min(args.images))
+        rows = fresh("memory", args, min(args.images), args.epochs)
         print(f"\npeak memory above start (MB): RSS (noisy, TF included) / Python+numpy heap "
               f"(tracemalloc); streamed images, shards of {SHARD} examples")
         for row in rows:

@@ -74,6 +74,23 @@ def test_last_batch_is_padded_so_the_encoder_sees_one_shape():
     np.testing.assert_array_equal(padded(last), last * 2)
     assert shapes == [(4, 2), (4, 2)]
 
+def test_inference_forward_is_traced_once_per_encoder_and_does_not_keep_it_alive(data):
+    import gc
+    import weakref
+
+    from keras_recipes.cache.extract import inference_forward
+
+    x, _ = data
+    encoder = make_bundle().encoder
+    forward = inference_forward(encoder)
+    np.testing.assert_allclose(forward(x[:BATCH]), encoder.predict_on_batch(x[:BATCH]), atol=ATOL)
+    assert inference_forward(encoder) is forward  # the second extraction reuses the trace
+    assert inference_forward(make_bundle().encoder) is not forward
+    alive = weakref.ref(encoder)
+    del encoder, forward
+    gc.collect()
+    assert alive() is None
+
 
 def test_second_extraction_reuses_every_shard(tmp_path, data):
     x, y = data

