@@ -109,7 +109,8 @@ def _as_worker(worker):
 
 
 def _batched(encoder, dataset, batch_size):
-    """``dataset`` as (x, y) batches, checked against the encoder's input."""
+    """``dataset`` as (x, y) batches, checked against the encoder's input, autotuning off (``untuned``)."""
+    from keras_recipes.cache.untuned import untuned
     from keras_recipes.checks import check_dataset, is_tensor_spec, require_dataset
 
     require_dataset("dataset", dataset, "a tf.data.Dataset of (x, y)")
@@ -122,7 +123,7 @@ def _batched(encoder, dataset, batch_size):
     require_finite_images("dataset", dataset)  # NaN images are refused, never cached
     if len(spec[0].shape) == len(encoder.input.shape) - 1:
         dataset = dataset.batch(batch_size)
-    return dataset
+    return untuned(dataset)
 
 
 class FeatureCache:

@@ -45,6 +45,8 @@ def entry_arrays(directory, manifest, copy=0):
 def entry_dataset(directory, manifest, *, batch_size=32, shuffle=True, seed=0, shuffle_buffer=10_000):
     """The entry as batched, prefetched ``(features, labels)``; see ``CachedFeatures.dataset``.
 
+    Autotuning is off (``untuned``): ``fit`` deletes one iterator per epoch.
+
     Every shard file is verified (size and sha256) before the pipeline is
     built, so a corrupt shard raises the package's ``CorruptShardError``
     here, in the caller's frame, rather than TensorFlow's
@@ -52,6 +54,8 @@ def entry_dataset(directory, manifest, *, batch_size=32, shuffle=True, seed=0, s
     as it reads). The extra read is one pass over the cache files.
     """
     import tensorflow as tf
+
+    from keras_recipes.cache.untuned import untuned
 
     ids = sorted(manifest.shards)
     copies = manifest.copies
@@ -91,4 +95,4 @@ def entry_dataset(directory, manifest, *, batch_size=32, shuffle=True, seed=0, s
                 tf.range(tf.shape(batch[1])[0]), s)) for part in batch)).unbatch()
     steps = -(-manifest.num_examples // batch_size)
     ds = ds.batch(batch_size).apply(tf.data.experimental.assert_cardinality(steps))
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return untuned(ds.prefetch(tf.data.AUTOTUNE))
