@@ -120,10 +120,11 @@ def _batched(encoder, dataset, batch_size):
     from keras_recipes.checks import require_finite_images
 
     check_dataset(encoder, dataset)
+    dataset = untuned(dataset)  # from the first pass on: the finite check iterates too
     require_finite_images("dataset", dataset)  # NaN images are refused, never cached
     if len(spec[0].shape) == len(encoder.input.shape) - 1:
         dataset = dataset.batch(batch_size)
-    return untuned(dataset)
+    return dataset
 
 
 class FeatureCache:
