@@ -338,7 +338,6 @@ def main(argv=None):
         return
     if args.smoke:
         args.images, args.epochs, args.image_size, args.repeats = [64], 5, 16, 1
-        args.large_epochs = 5
         args.extract_batch, args.encoder, args.skip_memory = 32, "tiny", True
 
     print(f"load average at start: {os.getloadavg()}; cpu count {os.cpu_count()}")
