@@ -240,6 +240,26 @@ def test_reader_reshuffles_every_epoch_and_keeps_pairs(tmp_path, data):
     assert (np.concatenate(orders[2]) != np.concatenate(orders[0])).any()
 
 
+def test_reader_windows_yield_every_example_once_in_full_batches(tmp_path, data):
+    """Windows of the shuffle buffer smaller than the data, a batch that divides neither
+    the shards (32) nor the buffer (20): each epoch is every example once, all batches full
+    but the last, and the declared cardinality holds."""
+    from keras_recipes.cache.reader import entry_dataset
+
+    x, y = data
+    features = extract(FeatureCache(tmp_path), make_bundle(), x, y)
+    cached, _ = features.arrays()
+    for shuffle in (True, False):
+        reader = entry_dataset(features.path, features.manifest, batch_size=7, shuffle=shuffle,
+                               seed=0, shuffle_buffer=20)
+        batches = [f for f, _ in reader.as_numpy_iterator()]
+        assert int(reader.cardinality()) == len(batches) == -(-N // 7)
+        assert [len(b) for b in batches] == [7] * (N // 7) + [N % 7]
+        rows = np.abs(cached[None] - np.concatenate(batches)[:, None]).sum(axis=2).argmin(axis=1)
+        assert sorted(rows) == list(range(N))
+        assert (rows == np.arange(N)).all() != shuffle
+
+
 def test_head_trained_on_cache_drives_bundle_model(tmp_path, data):
     x, y = data
     bundle = make_bundle()
