@@ -57,11 +57,13 @@ def test_cached_features_equal_encoder_predict(tmp_path, data):
     unbatched = tf.data.Dataset.from_tensor_slices((x, y))
     again = FeatureCache(tmp_path).extract(bundle, unbatched, batch_size=BATCH, shard_size=SHARD, verbose=0)
     assert again.key == features.key and again.reused_shards == 3
-    # The pipelines the cache iterates run without tf.data autotuning (cache/untuned.py).
+    # The pipelines the cache iterates run without tf.data autotuning or default static
+    # rewrites (cache/untuned.py).
     from keras_recipes.cache.feature_cache import _batched
 
-    assert features.dataset().options().autotune.enabled is False
-    assert _batched(bundle.encoder, unbatched, BATCH).options().autotune.enabled is False
+    for options in (features.dataset().options(), _batched(bundle.encoder, unbatched, BATCH).options()):
+        assert options.autotune.enabled is False
+        assert options.experimental_optimization.apply_default_optimizations is False
 
 
 def test_last_batch_is_padded_so_the_encoder_sees_one_shape():
