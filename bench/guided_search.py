@@ -31,15 +31,16 @@ Memory: resident memory (psutil RSS) at the start of each trial of one
 30-trial search; the figure is the least-squares slope over trials 5-30.
 It runs in the main process after every seed is done, so it is measured alone.
 
-Workers: a trial's head is tiny and runs eagerly, so its cost is Python on
-one core; ``--workers N`` (default 2, one per core of the 2-core machine the
-30-minute bound is set for) splits the seeds into N contiguous blocks, each run
-by a fresh process of this script that writes its per-seed results as JSON;
-the main process merges them in seed order, so the tables, win rates, plot
-and JSON line are the same as with ``--workers 1`` (every seed in this
-process). Each worker gives TensorFlow cores/N threads (``limit_threads``),
-so the workers do not oversubscribe the cores. The JSON line also records
-``wall_s`` and ``cpu_s`` (this process and its workers).
+Workers: ``--workers N`` (default 2, one per core of the 2-core machine the
+30-minute bound is set for) runs every seed in a fresh process of this
+script of its own, N at a time; each writes its row as JSON and the main
+process merges the rows in seed order. Every seed starts from
+``keras.utils.set_random_seed(seed)``, so its row does not depend on the
+process it ran in: the tables, win rates, plot and JSON line are the same
+as with ``--workers 1`` (every seed in this process). Each worker gives
+TensorFlow cores/N threads (``limit_threads``), so the workers do not
+oversubscribe the cores. The JSON line also records ``wall_s`` and
+``cpu_s`` (this process and its workers).
 
     PYTHONPATH=. python bench/guided_search.py                # seeds 30-49, 2 workers
     PYTHONPATH=. python bench/guided_search.py --dev          # seeds 0-9, for development
@@ -64,6 +65,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from support.workers import cores, limit_threads  # noqa: E402
 
 METHODS = ("random", "bayesian", "hyperband", "guided_random", "guided_bayesian")
+# The comparison's trials are traced, not eager (the package's "auto" choice for a head this
+# small): a trial takes 60 training steps, enough for one trace to pay off. Measured on this
+# bench's head, 10 trials of 6 epochs in one thread: 9.9-10.6 s traced, 18.7-21.8 s eager. A
+# traced trial leaves ~2.3 MiB behind (TensorFlow keeps its graph functions), so every seed
+# runs in a fresh process (run_workers). The memory run keeps the package's default.
+RUN_EAGERLY = False
 GUIDED = ("guided_random", "guided_bayesian")
 
 
@@ -126,7 +133,8 @@ def run_guided(method, hm, train, validation, args, seed, directory):
         args.first_round, args.budget - args.first_round)
     result = guided_search(hm, train, validation_data=validation, epochs=args.epochs, trials=trials,
                            top_k=args.top_k, oracle=oracle, seed=seed, directory=directory,
-                           project_name=f"{method}_{seed}", overwrite=True, verbose=0)
+                           project_name=f"{method}_{seed}", overwrite=True, verbose=0,
+                           run_eagerly=RUN_EAGERLY)
     scores = [t["score"] for t in result.trials]
     return dict(result.best_hyperparameters), scores, [args.epochs] * len(scores)
 
@@ -162,7 +170,7 @@ def run_hyperband(hm, train, validation, args, seed, directory):
                           hyperband_iterations=100, seed=seed)
     tuner = BudgetHyperband(oracle, hm, directory=directory, project_name=f"hyperband_{seed}",
                             overwrite=True)
-    tuner.search(train, validation_data=validation, verbose=0)
+    tuner.search(train, validation_data=validation, verbose=0, run_eagerly=RUN_EAGERLY)
     trials = sorted(oracle.trials.values(), key=lambda t: t.trial_id)
     done = [t for t in trials if t.score is not None]
     best = max(done, key=lambda t: t.score)
@@ -183,13 +191,16 @@ def test_accuracy(hm, values, train, test, args, seed):
     for name, value in values.items():
         hp.Fixed(name, value)
     model = hm.build(hp)
-    hm.fit(hp, model, train, epochs=args.epochs, verbose=0)
+    hm.fit(hp, model, train, epochs=args.epochs, verbose=0, run_eagerly=RUN_EAGERLY)
     x, y = test
     return float((model.predict(x, verbose=0).argmax(-1) == y).mean())
 
 
 def run_seed(seed, features, labels, hm, args, directory):
     """One seed, every method: ``{"seed": seed, method: {"val_best", "test", "curve", "epochs"}}``."""
+    import keras
+
+    keras.utils.set_random_seed(seed)  # the row depends on the seed alone, not on the process's history
     parts = split(features, labels, seed, args.train, args.validation)
     train, validation, test_split = datasets(parts, seed)
     row, line = {"seed": seed}, []
@@ -229,40 +240,48 @@ def run_seeds(seeds, features, labels, hm, args, directory):
 
 
 def run_workers(seeds, features, labels, args, workers, directory):
-    """Run the seeds in ``workers`` fresh processes (contiguous blocks); their rows in seed order.
+    """Run each seed in a fresh process of its own, ``workers`` at a time; their rows in seed order.
 
     Each worker is this script with ``--rows-to``: it reads the parent's
-    features (no second extraction), runs its block of seeds with the same
-    budget, epochs and methods, and writes its rows as JSON. Its seed lines go
-    to the shared stdout as they finish, so blocks interleave there.
+    features (no second extraction), runs its one seed with the same budget,
+    epochs and methods, and writes its row as JSON. A process per seed
+    returns the memory its traced trials leave behind (``RUN_EAGERLY``) and
+    hands the next seed to whichever process slot frees first. Seed lines go
+    to the shared stdout as they finish, so they may come out of order there.
     """
     import subprocess
 
     import numpy as np
 
-    bounds = [seeds.start + len(seeds) * i // workers for i in range(workers + 1)]
     feature_file = os.path.join(directory, "features.npz")
     np.savez(feature_file, features=features, labels=labels)
     threads = max(1, cores() // workers)
     sys.stdout.flush()
-    running = []
-    for first, stop in zip(bounds, bounds[1:]):
-        rows_file = os.path.join(directory, f"rows_{first}.json")
-        command = [sys.executable, os.path.abspath(__file__), "--seeds", str(first), str(stop),
+    waiting, running, rows = list(seeds), [], []
+
+    def start(seed):
+        rows_file = os.path.join(directory, f"rows_{seed}.json")
+        command = [sys.executable, os.path.abspath(__file__), "--seeds", str(seed), str(seed + 1),
                    "--budget", str(args.budget), "--epochs", str(args.epochs), "--top-k", str(args.top_k),
                    "--first-round", str(args.first_round),
                    "--train", str(args.train), "--validation", str(args.validation),
                    "--methods", *args.methods, "--memory-trials", "0", "--workers", "1",
                    "--features", feature_file, "--rows-to", rows_file, "--threads", str(threads)]
-        running.append((first, stop, rows_file, subprocess.Popen(command)))
-    rows = []
+        return seed, rows_file, subprocess.Popen(command)
+
     try:
-        for first, stop, rows_file, process in running:
-            if process.wait() != 0:
-                raise RuntimeError(f"the worker for seeds {first}-{stop - 1} exited with status "
-                                   f"{process.returncode} (its traceback is above, on stderr)")
-            with open(rows_file) as rows_in:
-                rows += json.load(rows_in)
+        while waiting or running:
+            while waiting and len(running) < workers:
+                running.append(start(waiting.pop(0)))
+            time.sleep(0.2)
+            for job in [job for job in running if job[2].poll() is not None]:
+                seed, rows_file, process = job
+                running.remove(job)
+                if process.returncode != 0:
+                    raise RuntimeError(f"the worker for seed {seed} exited with status "
+                                       f"{process.returncode} (its traceback is above, on stderr)")
+                with open(rows_file) as rows_in:
+                    rows += json.load(rows_in)
     finally:  # one worker failed (or the parent was interrupted): stop the others
         for *_, process in running:
             if process.poll() is None:
