@@ -59,8 +59,11 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Keras warns at every fit on a tf.data.Dataset that shuffle=True is ignored; once per seed's process.
+warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
 
 from support.workers import cores, limit_threads  # noqa: E402
 
