@@ -37,7 +37,8 @@ script of its own, N at a time; each writes its row as JSON and the main
 process merges the rows in seed order. Every seed starts from
 ``keras.utils.set_random_seed(seed)``, so its row does not depend on the
 process it ran in: the tables, win rates, plot and JSON line are the same
-as with ``--workers 1`` (every seed in this process). Each worker gives
+as with ``--workers 1`` (every seed in this process, which then keeps what
+the traced trials leave, ~130 MiB per seed). Each worker gives
 TensorFlow cores/N threads (``limit_threads``), so the workers do not
 oversubscribe the cores. The JSON line also records ``wall_s`` and
 ``cpu_s`` (this process and its workers).
