@@ -99,6 +99,47 @@ def test_inference_forward_is_traced_once_per_encoder_and_does_not_keep_it_alive
     assert alive() is None
 
 
+
+def test_in_flight_keeps_order_bounds_the_threads_and_runs_other_forwards_in_place():
+    import threading
+    import time
+
+    from keras_recipes.cache.extract import InFlight
+
+    lock, running, most, threads = threading.Lock(), [0], [0], set()
+
+    def forward(images):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            threads.add(threading.current_thread().name)
+        time.sleep(0.02)
+        with lock:
+            running[0] -= 1
+        return images * 2
+
+    forward.concurrent = True
+    in_flight = InFlight(forward, depth=2)
+    futures, waiting = [], []
+    for i in range(8):
+        futures.append(in_flight.submit(np.full(3, float(i))))
+        waiting.append(sum(not f.done() for f in futures))
+    in_flight.close()
+    assert max(waiting) <= 2  # submit waits: the data are not read ahead of the encoder
+    for i, future in enumerate(futures):
+        np.testing.assert_array_equal(future.result(), np.full(3, 2.0 * i))
+    assert most[0] == 2  # two at a time, never more
+    assert threading.current_thread().name in threads  # the first batch (the trace) runs in place
+
+    def plain(images):  # not marked concurrent: every call in the caller's thread
+        threads.add(("plain", threading.current_thread().name))
+        return images
+
+    threads.clear()
+    in_flight = InFlight(plain, depth=3)
+    assert [in_flight.submit(np.array([i])).result()[0] for i in range(4)] == [0, 1, 2, 3]
+    assert threads == {("plain", threading.current_thread().name)}
+
 def test_second_extraction_reuses_every_shard(tmp_path, data):
     x, y = data
     bundle = make_bundle()

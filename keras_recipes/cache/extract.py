@@ -7,7 +7,8 @@
 2. ``read_shards``: group the input batches into shards, hashing every
    example; a batch whose shard a previous run may have completed keeps its
    images until the shard's input digest decides, every other batch is
-   pushed through the encoder at once and only its features are kept;
+   pushed through the encoder at once (``InFlight``: a few batches at a
+   time) and only its features are kept;
 3. ``shard_contents``: the features and labels of a shard to write;
 4. ``ShardWriter``: writes shards on a background thread (at most one waits,
    so peak memory depends on the shard size, not on the dataset) and
@@ -90,12 +91,23 @@ def inference_forward(encoder):
         if keras.backend.backend() == "tensorflow":
             import tensorflow as tf
 
-            step = tf.function(lambda images: model()(images, training=False), reduce_retracing=True)
-            forward = lambda images: step(images).numpy()  # noqa: E731
+            forward = TracedForward(tf.function(lambda images: model()(images, training=False),
+                                                reduce_retracing=True))
         else:
             forward = lambda images: np.asarray(model().predict_on_batch(images))  # noqa: E731
         _FORWARDS[encoder] = forward
     return forward
+
+
+@dataclass(frozen=True)
+class TracedForward:
+    """A traced TensorFlow forward pass; several threads may call it at once (``concurrent``)."""
+
+    step: object
+    concurrent = True
+
+    def __call__(self, images):
+        return self.step(images).numpy()
 
 
 def is_keras_distribution(value):
@@ -176,29 +188,87 @@ class SteadyBatch:
     def __init__(self, forward):
         self.forward = forward
         self.largest = 0
+        self.concurrent = getattr(forward, "concurrent", False)
 
     def __call__(self, images):
         images = np.asarray(images)
         rows = len(images)
-        self.largest = max(self.largest, rows)
-        if rows == self.largest:
+        target = self.largest = max(self.largest, rows)
+        if rows == target:
             return np.asarray(self.forward(images))
-        filler = np.repeat(images[-1:], self.largest - rows, axis=0)
+        filler = np.repeat(images[-1:], target - rows, axis=0)
         return np.asarray(self.forward(np.concatenate([images, filler])))[:rows]
 
+
+IN_FLIGHT = 3
+
+
+class InFlight:
+    """``submit(images)``: a future of ``forward(images)``, with up to ``depth`` batches computing at once.
+
+    One forward pass of a small convolutional encoder does not keep every
+    core busy: between its ops, and between batches while Python reads the
+    next one and hashes it, cores wait. Two or three batches in flight fill
+    those gaps. Measured on 2 cores (TensorFlow 2.21, Keras 3.15): warm
+    extractions of 5,000 images of 96x96 through MobileNetV2 in batches of
+    32, 3 interleaved runs each, took 14.67 / 11.93 / 12.25 s one batch at a
+    time, 11.14 / 11.48 / 12.03 s with two in flight and 10.73 / 10.69 /
+    11.69 s with three, the features bit for bit the same (XLA's
+    ``jit_compile`` was no lever: 8x slower on this CPU).
+
+    Only a forward marked ``concurrent`` (``TracedForward``) runs on
+    threads; any other, and the first batch (it traces), run at once in the
+    caller's thread. Submitting waits while ``depth`` batches compute, so
+    memory stays bounded.
+    """
+
+    def __init__(self, forward, depth=IN_FLIGHT):
+        threaded = getattr(forward, "concurrent", False) and depth > 1
+        self.forward, self.depth = forward, depth
+        self.pool = concurrent_threads(depth) if threaded else None
+        self.pending = []
+        self.started = False
+
+    def submit(self, images):
+        if self.pool is None or not self.started:
+            self.started = True
+            return done(self.forward(images))
+        while len(self.pending) >= self.depth:
+            self.pending.pop(0).result()
+        future = self.pool.submit(self.forward, images)
+        self.pending.append(future)
+        return future
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)  # at most depth batches still computing
+
+
+def concurrent_threads(count):
+    return concurrent.futures.ThreadPoolExecutor(max_workers=count, thread_name_prefix="forward")
+
+
+def done(value):
+    future = concurrent.futures.Future()
+    future.set_result(value)
+    return future
 
 
 @dataclass
 class BatchFeatures:
-    """The features of every augmented copy of one input batch."""
+    """Futures of the features of every augmented copy of one input batch.
 
-    forward: object
+    The augmentation runs in the caller's thread (a user's function need not
+    be thread-safe); the forward passes go to ``in_flight``.
+    """
+
+    in_flight: InFlight
     augment: object
     copies: int
     seed: int
 
     def __call__(self, index, images):
-        return [self.forward(self.augment(images, copy_seed(self.seed, k, index)))
+        return [self.in_flight.submit(self.augment(images, copy_seed(self.seed, k, index)))
                 for k in range(self.copies)]
 
 
@@ -307,7 +377,7 @@ def shard_contents(shard, compute, copies):
     """Step 3: ``(labels, [features of copy k])`` of a shard, computing what was deferred."""
     per_batch = [b.features if b.features is not None else compute(b.index, b.images)
                  for b in shard.batches]
-    features = [np.concatenate([f[k] for f in per_batch]) for k in range(copies)]
+    features = [np.concatenate([f[k].result() for f in per_batch]) for k in range(copies)]
     return np.concatenate([b.labels for b in shard.batches]), features
 
 
@@ -376,7 +446,8 @@ def extract_to(directory, forward, batches, header, *, augment, batches_per_shar
 
     Args:
         directory: the cache entry's folder (created if missing).
-        forward: ``fn(images) -> features`` (see ``make_forward``).
+        forward: ``fn(images) -> features`` (see ``make_forward``); one
+            marked ``concurrent`` computes ``IN_FLIGHT`` batches at once.
         batches: an iterable of numpy ``(x, y)`` batches, in a fixed order
             for resuming to pay off (a reshuffled order is still correct:
             shards whose examples differ are recomputed).
@@ -395,21 +466,26 @@ def extract_to(directory, forward, batches, header, *, augment, batches_per_shar
     """
     manifest = open_entry(directory, header, worker)
     previous = dict(manifest.shards)
-    compute = BatchFeatures(forward, augment, header.copies, header.seed)
+    in_flight = InFlight(forward)
+    compute = BatchFeatures(in_flight, augment, header.copies, header.seed)
     progress = keras.utils.Progbar(total_batches, verbose=verbose, unit_name="batch")
     tally = ContentTally()
     owned, reused = [], 0
-    with ShardWriter(directory, manifest, worker) as writer:
-        for shard in read_shards(batches, batches_per_shard, previous, compute, tally, worker, progress):
-            if not shard.owned:
-                continue
-            owned.append(shard.shard_id)
-            digest = shard.input_digest
-            if shard.shard_id in previous and previous[shard.shard_id].input == digest:
-                reused += 1
-                continue
-            labels, features = shard_contents(shard, compute, header.copies)
-            writer.submit(shard.shard_id, digest, labels, features)
+    try:
+        with ShardWriter(directory, manifest, worker) as writer:
+            for shard in read_shards(batches, batches_per_shard, previous, compute, tally, worker,
+                                     progress):
+                if not shard.owned:
+                    continue
+                owned.append(shard.shard_id)
+                digest = shard.input_digest
+                if shard.shard_id in previous and previous[shard.shard_id].input == digest:
+                    reused += 1
+                    continue
+                labels, features = shard_contents(shard, compute, header.copies)
+                writer.submit(shard.shard_id, digest, labels, features)
+    finally:
+        in_flight.close()
     return close_entry(directory, manifest, owned, tally, reused, expected_content, worker)
 
 
