@@ -254,7 +254,7 @@ def run_memory(args):
 
 ARMS = {"uncached": run_uncached, "cached": run_cached, "memory": run_memory}
 MARKS = (5, 10)
-THROUGHPUT_REPEATS = 3  # interleaved predict / extraction runs in the first pair's cached process
+THROUGHPUT_REPEATS = 5  # interleaved predict / extraction runs in the first pair's cached process
 
 
 def fresh(arm, args, images, epochs, extras=True):
