@@ -113,6 +113,25 @@ def test_bad_search_arguments_fail_at_the_door(splits, tmp_path):
                       directory=str(tmp_path))
     with pytest.raises(ValueError, match="oracle must be one of"):
         guided_search(_hypermodel(), splits.train, oracle="grid")
+    with pytest.raises(ValueError, match=r"num_initial_points applies to oracle='bayesian' only"):
+        guided_search(_hypermodel(), splits.train, num_initial_points=2)
+    with pytest.raises(ValueError, match="num_initial_points must be a positive"):
+        guided_search(_hypermodel(), splits.train, oracle="bayesian", num_initial_points=0)
+
+
+@pytest.mark.filterwarnings("ignore:The optimal value found")  # scikit-learn's GP on 2 points
+def test_bayesian_rounds_get_num_initial_points_and_a_warning_when_they_are_random(splits, tmp_path):
+    # KerasTuner's default: 3 x 3 hyperparameters = 9 random trials, more than round 0's 3.
+    with pytest.warns(UserWarning, match=r"first 9 trials .* round 0 runs 3, so it is random search"):
+        with pytest.raises(ValueError, match="is not logged"):  # stops before any trial
+            _search(splits, tmp_path / "a", oracle="bayesian", objective="val_auc")
+    result = _search(splits, tmp_path / "b", oracle="bayesian", num_initial_points=2, trials=(3,),
+                     top_k=1)
+    oracle = result.tuners[0].oracle
+    assert isinstance(oracle, keras_tuner.oracles.BayesianOptimizationOracle)
+    assert oracle.num_initial_points == 2 and len(result.trials) == 3
+    with pytest.raises(ValueError, match="num_initial_points changed"):
+        _search(splits, tmp_path / "b", oracle="bayesian", num_initial_points=1, trials=(3,), top_k=1)
 
 
 def test_a_two_phase_trainer_plugs_in_like_the_transfer_fine_tune(splits):

@@ -109,7 +109,7 @@ def _as_worker(worker):
 
 
 def _batched(encoder, dataset, batch_size):
-    """``dataset`` as (x, y) batches, checked against the encoder's input, autotuning off (``untuned``)."""
+    """``dataset`` as (x, y) batches, checked against the encoder's input, made ``untuned``."""
     from keras_recipes.cache.untuned import untuned
     from keras_recipes.checks import check_dataset, is_tensor_spec, require_dataset
 

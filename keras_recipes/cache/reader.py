@@ -45,7 +45,8 @@ def entry_arrays(directory, manifest, copy=0):
 def entry_dataset(directory, manifest, *, batch_size=32, shuffle=True, seed=0, shuffle_buffer=10_000):
     """The entry as batched, prefetched ``(features, labels)``; see ``CachedFeatures.dataset``.
 
-    Autotuning is off (``untuned``): ``fit`` deletes one iterator per epoch.
+    Autotuning and the default static rewrites are off (``untuned``): ``fit``
+    creates and deletes one iterator per epoch.
 
     Every shard file is verified (size and sha256) before the pipeline is
     built, so a corrupt shard raises the package's ``CorruptShardError``

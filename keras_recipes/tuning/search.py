@@ -15,6 +15,7 @@ neighbourhood boundaries too.
 
 import math
 import os
+import warnings
 
 import keras
 import keras_tuner
@@ -29,7 +30,7 @@ from keras_recipes.tuning.result import GuidedSearchResult
 from keras_recipes.tuning.space import (
     check_values, format_space, space_from_json, space_to_json, to_hyperparameters,
 )
-from keras_recipes.tuning.tuner import ORACLES, GuidedTuner, make_oracle, trial_tuner_id
+from keras_recipes.tuning.tuner import ORACLES, GuidedTuner, make_oracle, random_start, trial_tuner_id
 
 
 def logged_metric_names(hypermodel, *fit_args, **fit_kwargs):
@@ -197,7 +198,8 @@ def _beam(initial, previous, top_k, count, spread):
 def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy", top_k=3,
                   margin=0.25, oracle="random", warm_start=(), directory="tuning",
                   project_name="guided_search", overwrite=False, on_change="raise", seed=0,
-                  round_epochs=None, narrowing="beam", spread=2.0, verbose=1, **fit_kwargs):
+                  round_epochs=None, narrowing="beam", spread=2.0, num_initial_points=None,
+                  verbose=1, **fit_kwargs):
     """Coarse-to-fine search: a random/Bayesian round, then a beam around the best.
 
     Diagram A8 ("Automatic (Guided) Hyperparameter Tuning"). Round 0 runs
@@ -275,6 +277,11 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
             "hull" (one space around all of them).
         spread: with the beam, each neighbourhood spans ``value / spread``
             to ``value * spread``; > 1. Default 2.0 (half to twice).
+        num_initial_points: with ``oracle="bayesian"``, the random trials
+            each stage runs before KerasTuner's Gaussian process proposes
+            (a positive int). Default None: KerasTuner's ``max(3 x
+            dimensions, 3)``, 12 for four hyperparameters, so a stage of
+            fewer trials is random search; a ``UserWarning`` says so.
         verbose: 0 silent, 1 KerasTuner's per-trial display and the spaces.
     Returns:
         a ``GuidedSearchResult`` (None on a distributed worker).
@@ -289,9 +296,15 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
                              f"({len(trials)} rounds); received: round_epochs={round_epochs!r}")
         round_epochs = [require_positive_int("round_epochs entries", e) for e in round_epochs]
     require_choice("oracle", oracle, sorted(ORACLES))
+    if num_initial_points is not None:
+        if oracle != "bayesian":
+            raise ValueError(f"num_initial_points applies to oracle='bayesian' only; received: "
+                             f"num_initial_points={num_initial_points!r} with oracle={oracle!r}")
+        require_positive_int("num_initial_points", num_initial_points)
     objective = _resolve_objective(objective)
     space = hypermodel.declared_space()
     hypermodel.check_keys(space)
+    _warn_if_bayesian_is_random(oracle, num_initial_points, len(space), trials)
     if isinstance(warm_start, dict):
         warm_start = [warm_start]
     warm_start = [check_values(c, space, f"warm_start[{i}]") for i, c in enumerate(warm_start)]
@@ -309,6 +322,8 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
             settings["round_epochs"] = round_epochs
         if narrowing == "beam":  # likewise: a hull project's manifest is unchanged
             settings.update(narrowing=narrowing, spread=spread)
+        if num_initial_points is not None:  # likewise
+            settings["num_initial_points"] = num_initial_points
         # The objective is checked first: a refused search writes no manifest, so the
         # corrected rerun starts cleanly.
         check_objective(objective, logged_metric_names(hypermodel, *fit_args, **fit_kwargs))
@@ -344,7 +359,8 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
                 tuner = GuidedTuner(
                     oracle=make_oracle(oracle, objective=objective, max_trials=count,
                                        hyperparameters=to_hyperparameters(part["space"]),
-                                       seed=seed + index, warm_start=warm_start if r == 0 else ()),
+                                       seed=seed + index, warm_start=warm_start if r == 0 else (),
+                                       num_initial_points=num_initial_points),
                     hypermodel=hypermodel, directory=root,
                     project_name=f"round{r}_n{j}" if beam_round else f"round{r}", overwrite=False)
                 if role == "chief":
@@ -359,6 +375,17 @@ def guided_search(hypermodel, *fit_args, trials=(8, 8), objective="val_accuracy"
     if role == "worker":
         return None
     return _collect(stages, spaces, neighbourhoods, objective)
+
+
+def _warn_if_bayesian_is_random(oracle, num_initial_points, dimensions, trials):
+    start = random_start(oracle, num_initial_points, dimensions)
+    if oracle == "bayesian" and trials[0] <= start:
+        why = (f"num_initial_points={num_initial_points}" if num_initial_points is not None
+               else f"KerasTuner's default: 3 x the {dimensions} hyperparameters")
+        warnings.warn(
+            f"oracle='bayesian' samples the first {start} trials of every stage at random ({why}); "
+            f"round 0 runs {trials[0]}, so it is random search. Pass num_initial_points= below "
+            f"{trials[0]} to let the Gaussian process propose.", UserWarning, stacklevel=3)
 
 
 def _round_to_json(parts, beam_round):

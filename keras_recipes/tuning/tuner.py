@@ -52,17 +52,32 @@ ORACLES = {"random": WarmRandomSearchOracle, "bayesian": WarmBayesianOptimizatio
 TUNER_ID_FILE = "tuner_id.json"
 
 
-def make_oracle(kind, *, objective, max_trials, hyperparameters, seed, warm_start=()):
+def make_oracle(kind, *, objective, max_trials, hyperparameters, seed, warm_start=(),
+                num_initial_points=None):
     """An oracle of ``kind`` ("random" or "bayesian") over a fixed space.
 
     New hyperparameters met while building are refused
     (``allow_new_entries=False``): the space is declared up front.
+    ``num_initial_points`` goes to the Bayesian oracle (its random trials
+    before the Gaussian process; None: KerasTuner's ``max(3 x dimensions, 3)``).
     """
     require_choice("oracle", kind, sorted(ORACLES))
+    extra = {"num_initial_points": num_initial_points} if kind == "bayesian" else {}
     return ORACLES[kind](
         objective=objective, max_trials=max_trials, hyperparameters=hyperparameters,
-        seed=seed, warm_start=warm_start, allow_new_entries=False,
+        seed=seed, warm_start=warm_start, allow_new_entries=False, **extra,
     )
+
+
+def random_start(kind, num_initial_points, dimensions):
+    """How many trials of a stage ``kind``'s oracle samples at random before it models the results.
+
+    >>> random_start("bayesian", None, 4), random_start("bayesian", 3, 4), random_start("random", None, 4)
+    (12, 3, inf)
+    """
+    if kind == "random":
+        return float("inf")
+    return num_initial_points or max(3 * dimensions, 3)
 
 
 class GuidedTuner(LazyTensorBoardMixin, keras_tuner.Tuner):
