@@ -24,9 +24,11 @@ from keras_recipes.tuning.space import check_space, from_hyperparameters
 # trial leaves ~8.6 MiB of resident memory behind that keras.backend.clear_session() and
 # gc do not return (the functions TensorFlow registers in its eager context while tracing
 # stay there: 36 per trial), so a 30-trial search grows by ~250 MiB; building the optimizer
-# before fit cuts that to ~5.9 MiB; an eager trial leaves none. For small models eager
-# steps also cost less than a trace. Big models keep graph mode (tracing pays off there);
-# run many big trials in worker processes (``keras_recipes.tuning.distributed``).
+# before fit cuts that to ~5.9 MiB; an eager trial leaves none. Eager is also faster for a
+# few steps, not for many: trials of 60 steps of a 10-class head on 1,280 features took
+# 18.7-21.8 s eager against 9.9-10.6 s traced (10 trials, one thread; bench/guided_search.py
+# runs its comparison traced, a seed per process). Big models keep graph mode; run many
+# traced trials in worker processes (``keras_recipes.tuning.distributed``) to return their memory.
 EAGER_MAX_PARAMS = 200_000
 
 
@@ -60,8 +62,8 @@ def compile_and_fit(bundle, *fit_args, learning_rate=1e-3, optimizer="adam", epo
         loss, metrics: passed to ``compile``.
         run_eagerly: passed to ``compile``; ``"auto"`` (default) runs models
             of at most ``EAGER_MAX_PARAMS`` parameters eagerly. Eager skips
-            tracing a graph for every trial: faster for small models and
-            few steps, and it keeps a long search's memory flat (a traced
+            tracing a graph for every trial: faster for small models and a
+            few steps (slower for many), and it keeps a long search's memory flat (a traced
             trial leaves graph functions behind in TensorFlow, ~8 MiB each;
             see ``EAGER_MAX_PARAMS``); graph mode is faster for big models.
     Returns:
