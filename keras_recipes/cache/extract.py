@@ -204,7 +204,7 @@ IN_FLIGHT = 3
 
 
 class InFlight:
-    """``submit(images)``: a future of ``forward(images)``, with up to ``depth`` batches computing at once.
+    """``submit(images)``: a future of ``forward(images)``; up to ``depth`` batches compute at once.
 
     One forward pass of a small convolutional encoder does not keep every
     core busy: between its ops, and between batches while Python reads the

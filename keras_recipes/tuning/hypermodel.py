@@ -25,7 +25,7 @@ from keras_recipes.tuning.space import check_space, from_hyperparameters
 # gc do not return (the functions TensorFlow registers in its eager context while tracing
 # stay there: 36 per trial), so a 30-trial search grows by ~250 MiB; building the optimizer
 # before fit cuts that to ~5.9 MiB; an eager trial leaves none. Eager is also faster for a
-# few steps, not for many: trials of 60 steps of a 10-class head on 1,280 features took
+# few steps, not for many: trials of 60 steps of a 10-class head on 64 features took
 # 18.7-21.8 s eager against 9.9-10.6 s traced (10 trials, one thread; bench/guided_search.py
 # runs its comparison traced, a seed per process). Big models keep graph mode; run many
 # traced trials in worker processes (``keras_recipes.tuning.distributed``) to return their memory.

@@ -30,7 +30,9 @@ from keras_recipes.tuning.result import GuidedSearchResult
 from keras_recipes.tuning.space import (
     check_values, format_space, space_from_json, space_to_json, to_hyperparameters,
 )
-from keras_recipes.tuning.tuner import ORACLES, GuidedTuner, make_oracle, random_start, trial_tuner_id
+from keras_recipes.tuning.tuner import (
+    ORACLES, GuidedTuner, make_oracle, random_start, trial_tuner_id,
+)
 
 
 def logged_metric_names(hypermodel, *fit_args, **fit_kwargs):
